@@ -1,0 +1,217 @@
+"""The ``luoshi`` command: demo, serve, tick, workdays, codes, and Django's own commands.
+
+Each subcommand sets up only what it needs: ``luoshi codes`` never touches the database,
+``luoshi demo`` turns debug on and prepares a SQLite file under ``var/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 8000
+
+
+def _django(debug: bool | None = None) -> None:
+    if debug is not None:
+        os.environ.setdefault("LUOSHI_DEBUG", "1" if debug else "0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    import django
+
+    django.setup()
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，请写成 2025-09-26 这样的格式。") from None
+
+
+# --- demo and serve --------------------------------------------------------------------
+
+
+def cmd_demo(args) -> int:
+    # The demo is a local, single-user showcase: debug pages and console email are what
+    # its user wants. Production never runs through this path.
+    os.environ.setdefault("LUOSHI_DEBUG", "1")
+    os.environ.setdefault("LUOSHI_EMAIL_BACKEND", "console")
+    if args.reset:
+        _reset_sqlite()
+    _django()
+    from django.core.management import call_command
+
+    from luoshi import demo
+
+    print("· 迁移数据库 …", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    demo.load(progress=lambda step: print(f"· {step}", flush=True))
+    url = f"http://{args.host}:{args.port}/"
+    print(f"\n落实演示环境已就绪：{url}")
+    print(f"演示账号（密码均为 {demo.PASSWORD}）：")
+    for username, role_label, who in demo.ACCOUNTS_SUMMARY:
+        print(f"  {role_label:<8}{username:<14}{who}")
+    if args.no_serve:
+        return 0
+    return _serve(args.host, args.port, workers=1)
+
+
+def _reset_sqlite() -> None:
+    url = os.environ.get("LUOSHI_DATABASE_URL", "")
+    if url and not url.startswith("sqlite"):
+        sys.exit("--reset 只用于演示用的 SQLite 数据库；PostgreSQL 请由管理员处理。")
+    var = Path(os.environ.get("LUOSHI_VAR_DIR") or Path.cwd() / "var")
+    for suffix in ("", "-wal", "-shm"):
+        (var / f"luoshi.sqlite3{suffix}").unlink(missing_ok=True)
+    print("· 已清除旧的演示数据", flush=True)
+
+
+def cmd_serve(args) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.DEBUG:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return _serve(args.host, args.port, workers=args.workers)
+
+
+def _serve(host: str, port: int, workers: int) -> int:
+    try:
+        from gunicorn.app.wsgiapp import WSGIApplication
+    except ImportError:  # Windows: no gunicorn; Django's server is enough for a demo
+        from django.core.management import call_command
+
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        return 0
+    sys.argv = [
+        "gunicorn",
+        "luoshi.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+    ]
+    WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+    return 0
+
+
+# --- periodic work -------------------------------------------------------------------------
+
+
+def cmd_tick(args) -> int:
+    _django()
+    from luoshi import tick
+
+    for line in tick.run_once():
+        print(line, flush=True)
+    return 0
+
+
+# --- working days --------------------------------------------------------------------------
+
+
+def cmd_workdays(args) -> int:
+    cal = _calendar()
+    if args.action == "add":
+        result = cal.deadline(args.start, args.days)
+        print(result.date.isoformat() + ("（暂按双休日计算）" if result.provisional else ""))
+    elif args.action == "between":
+        count = cal.workdays_between(args.start, args.end)
+        provisional = any(
+            cal.year_is_provisional(y)
+            for y in range(min(args.start, args.end).year, max(args.start, args.end).year + 1)
+        )
+        print(str(count) + ("（暂按双休日计算）" if provisional else ""))
+    else:
+        print("是" if cal.is_workday(args.day) else "否")
+    return 0
+
+
+def _calendar():
+    """The deployment's calendar when its database is reachable, else the statutory one."""
+    from luoshi import workdays
+
+    try:
+        _django()
+        from luoshi.tracking import calendar
+
+        return calendar.load()
+    except Exception:  # no database yet (a fresh machine): the statutory calendar still answers
+        return workdays.get_calendar()
+
+
+# --- Django's commands ---------------------------------------------------------------------
+
+
+def cmd_manage(args) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["luoshi manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="luoshi", description="落实：政策落地与督办平台")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    demo = sub.add_parser("demo", help="准备演示数据并启动网页（SQLite）")
+    demo.add_argument("--host", default=DEMO_HOST)
+    demo.add_argument("--port", type=int, default=DEMO_PORT)
+    demo.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网页服务")
+    demo.add_argument("--reset", action="store_true", help="清除旧的演示数据后重建")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="启动网页服务（生产用 gunicorn）")
+    serve.add_argument("--host", default=DEMO_HOST)
+    serve.add_argument("--port", type=int, default=DEMO_PORT)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+
+    tick = sub.add_parser("tick", help="执行一次定时工作（提醒、重发邮件等），可每分钟运行")
+    tick.set_defaults(func=cmd_tick)
+
+    wd = sub.add_parser("workdays", help="工作日计算（含调休）")
+    wd_sub = wd.add_subparsers(dest="action", required=True, metavar="操作")
+    add = wd_sub.add_parser("add", help="某日之后第N个工作日")
+    add.add_argument("start", type=_parse_date)
+    add.add_argument("days", type=int)
+    between = wd_sub.add_parser("between", help="A日之后至B日（含）的工作日数")
+    between.add_argument("start", type=_parse_date)
+    between.add_argument("end", type=_parse_date)
+    isday = wd_sub.add_parser("is", help="某日是否工作日")
+    isday.add_argument("day", type=_parse_date)
+    wd.set_defaults(func=cmd_workdays)
+
+    codes = sub.add_parser("codes", help="统一社会信用代码、行业分类、企业划型", add_help=False)
+    codes.add_argument("rest", nargs=argparse.REMAINDER)
+    codes.set_defaults(func=lambda args: _codes(args.rest))
+
+    manage = sub.add_parser("manage", help="Django 管理命令（migrate、createsuperuser …）", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def _codes(rest: list[str]) -> int:
+    from luoshi.codes.cli import main as codes_main
+
+    return codes_main(rest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from luoshi.notices.queries import inbox
+from luoshi.org import queries as org_queries
+from luoshi.tracking import calendar
+
+
+@login_required
+def home(request):
+    today = timezone.localdate()
+    cal = calendar.current()
+    context = {
+        "grants": org_queries.grants_of(request.user),
+        "latest_notices": inbox(request.user)[:5],
+        "unit_counts": org_queries.unit_counts_by_kind(request.user),
+        "today": today,
+        "today_is_workday": cal.is_workday(today),
+        "next_workday": cal.next_workday(today),
+        "workdays_left": cal.workdays_between(today, today.replace(month=12, day=31)),
+        "year_provisional": cal.year_is_provisional(today.year + 1),
+        "next_year": today.year + 1,
+    }
+    return render(request, "core/home.html", context)
+
+
+def handler403(request, exception=None):
+    return render(
+        request, "core/error.html", {"title": "没有权限", "message": "您没有访问该页面的权限。"}, status=403
+    )
+
+
+def handler404(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "没有找到", "message": "您要访问的页面不存在或已被移除。"},
+        status=404,
+    )

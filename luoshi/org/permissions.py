@@ -1,0 +1,118 @@
+"""The one place that decides what a user may do, for which units.
+
+Every service calls :func:`require` (or :func:`allowed`) before it reads or writes on behalf
+of a user, and list queries restrict themselves with :func:`unit_q`. A grant covers its own
+unit, and every unit below it when ``include_subunits`` is set; a leader granted on the
+district's root with sub-units therefore reads everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from luoshi.core.actors import is_system
+from luoshi.core.errors import NotPermitted
+from luoshi.org.choices import Role
+from luoshi.org.models import RoleGrant, Unit
+
+READ_EVERYTHING = frozenset({Role.LEADER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The live grants of one user, loaded once per request."""
+
+    grants: tuple[tuple[str, int, str, bool], ...]  # (role, unit id, unit path, include_subunits)
+
+    def roles(self) -> set[str]:
+        return {role for role, *_ in self.grants}
+
+    def covers(self, roles: Iterable[str], unit: Unit | None) -> bool:
+        wanted = set(roles)
+        for role, unit_id, path, subunits in self.grants:
+            if role not in wanted:
+                continue
+            if unit is None:
+                return True
+            if unit.pk == unit_id or (subunits and unit.path.startswith(path)):
+                return True
+        return False
+
+    def unit_q(self, roles: Iterable[str], field: str = "unit") -> Q | None:
+        """A filter on ``field`` (a FK to Unit, or "" for Unit itself) for the units these roles
+        cover; None when they cover none."""
+        wanted = set(roles)
+        ids: set[int] = set()
+        paths: set[str] = set()
+        for role, unit_id, path, subunits in self.grants:
+            if role in wanted:
+                (paths.add(path) if subunits else ids.add(unit_id))
+        if not ids and not paths:
+            return None
+        prefix = f"{field}__" if field else ""
+        q = Q(**{f"{prefix or 'pk__'}in": sorted(ids)}) if ids else Q()
+        for path in sorted(_outermost(paths)):
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+
+def _outermost(paths: set[str]) -> set[str]:
+    # A grant on /1/ already covers /1/7/; dropping the inner one keeps the SQL short.
+    return {p for p in paths if not any(p != o and p.startswith(o) for o in paths)}
+
+
+def scope_of(user) -> Scope:
+    if not getattr(user, "is_authenticated", False):
+        return Scope(grants=())
+    cached = getattr(user, "_luoshi_scope", None)
+    if cached is None:
+        rows = (
+            RoleGrant.objects.filter(user=user, revoked_at__isnull=True, unit__is_active=True)
+            .values_list("role", "unit_id", "unit__path", "include_subunits")
+            .order_by("id")
+        )
+        cached = Scope(grants=tuple(rows))
+        user._luoshi_scope = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached grants after they change (the next check reloads them)."""
+    user.__dict__.pop("_luoshi_scope", None)
+
+
+def allowed(user, roles: Iterable[str], unit: Unit | None = None) -> bool:
+    """May ``user``, holding one of ``roles``, act on ``unit``? (``unit=None``: on any unit.)"""
+    if is_system(user):
+        return True
+    if not getattr(user, "is_active", False):
+        return False
+    return scope_of(user).covers(roles, unit)
+
+
+def require(user, roles: Iterable[str], unit: Unit | None = None, *, action: str = "执行此操作") -> None:
+    """Raise :class:`NotPermitted` with a Chinese sentence unless :func:`allowed`."""
+    if allowed(user, roles, unit):
+        return
+    roles = list(roles)
+    role_names = "、".join(Role(r).label for r in roles)
+    where = f"“{unit.display_name}”" if unit is not None else ""
+    raise NotPermitted(f"您没有{where}{action}的权限：需要{role_names}角色。如需开通，请联系系统管理员。")
+
+
+def unit_q(user, roles: Iterable[str], field: str = "unit") -> Q | None:
+    """Filter for querysets: the units ``user`` reaches through ``roles``; None when it reaches none."""
+    if is_system(user):
+        return Q()
+    if not getattr(user, "is_active", False):
+        return None
+    return scope_of(user).unit_q(roles, field)
+
+
+def restrict(queryset, user, roles: Iterable[str], field: str = "unit"):
+    """``queryset`` narrowed to what ``user`` may see through ``roles``."""
+    q = unit_q(user, roles, field)
+    return queryset.none() if q is None else queryset.filter(q)

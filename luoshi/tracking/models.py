@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class CalendarOverride(models.Model):
+    """节假日调整: a day the State Council's notice makes a holiday or an adjusted working day."""
+
+    day = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日", help_text="勾选表示调休上班；不勾选表示放假。")
+    note = models.CharField("说明", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {'上班' if self.is_workday else '放假'}"
+
+
+class ConfirmedYear(models.Model):
+    """已确认年度: a year whose holiday arrangement an admin has entered in full."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    confirmed_at = models.DateTimeField("确认时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "已确认年度"
+        verbose_name_plural = "已确认年度"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

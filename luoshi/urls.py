@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from luoshi.api.urls import api
+from luoshi.core import views as core_views
+
+admin.site.site_header = "落实 · 后台管理"
+admin.site.site_title = "落实后台"
+admin.site.index_title = "后台管理"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("luoshi.org.urls")),
+    path("notices/", include("luoshi.notices.urls")),
+    path("calendar/", include("luoshi.tracking.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "luoshi.core.views.handler403"
+handler404 = "luoshi.core.views.handler404"
