@@ -123,29 +123,37 @@ def cmd_workdays(args) -> int:
     cal = _calendar()
     if args.action == "add":
         result = cal.deadline(args.start, args.days)
-        print(result.date.isoformat() + ("（暂按双休日计算）" if result.provisional else ""))
+        print(result.date.isoformat())
+        provisional = result.provisional
     elif args.action == "between":
-        count = cal.workdays_between(args.start, args.end)
-        provisional = any(
-            cal.year_is_provisional(y)
-            for y in range(min(args.start, args.end).year, max(args.start, args.end).year + 1)
-        )
-        print(str(count) + ("（暂按双休日计算）" if provisional else ""))
+        print(cal.workdays_between(args.start, args.end))
+        first, last = sorted((args.start, args.end))
+        provisional = any(cal.year_is_provisional(y) for y in range(first.year, last.year + 1))
     else:
         print("是" if cal.is_workday(args.day) else "否")
+        provisional = cal.is_provisional(args.day)
+    if provisional:
+        # On stderr, so scripts reading the date are not disturbed.
+        print("注意：所涉年份的法定节假日尚未录入，结果暂按双休日计算。", file=sys.stderr)
     return 0
 
 
 def _calendar():
-    """The deployment's calendar when its database is reachable, else the statutory one."""
+    """The deployment's calendar (with admins' overrides) when its database exists, else the statutory one."""
     from luoshi import workdays
 
-    try:
-        _django()
-        from luoshi.tracking import calendar
+    url = os.environ.get("LUOSHI_DATABASE_URL", "")
+    var = Path(os.environ.get("LUOSHI_VAR_DIR") or Path.cwd() / "var")
+    if not url and not (var / "luoshi.sqlite3").exists():
+        return workdays.get_calendar()  # a fresh machine: do not create a database just to count days
+    _django()
+    from django.db import DatabaseError
 
+    from luoshi.tracking import calendar
+
+    try:
         return calendar.load()
-    except Exception:  # no database yet (a fresh machine): the statutory calendar still answers
+    except DatabaseError:  # not migrated yet
         return workdays.get_calendar()
 
 

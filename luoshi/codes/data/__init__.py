@@ -1,0 +1,1 @@
+"""Data files for luoshi.codes; a regular package so that wheels ship the JSON."""
