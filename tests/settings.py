@@ -10,8 +10,8 @@ os.environ.setdefault("LUOSHI_DEBUG", "0")
 os.environ.setdefault("LUOSHI_HTTPS", "0")
 os.environ.setdefault("LUOSHI_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 
-from luoshi.settings import *  # noqa: E402,F403
-from luoshi.settings import database_from_url  # noqa: E402
+from luoshi.settings import *  # noqa: F403
+from luoshi.settings import database_from_url
 
 DATABASES = {"default": database_from_url(os.environ.get("LUOSHI_TEST_DATABASE_URL") or "sqlite:///:memory:")}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
