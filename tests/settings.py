@@ -4,6 +4,8 @@ SQLite in memory by default; CI also runs the suite on PostgreSQL by setting the
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("LUOSHI_SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("LUOSHI_DEBUG", "0")
@@ -22,3 +24,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# WhiteNoise only warns when the directory is missing; tests serve from the finders.
+STATIC_ROOT = Path(tempfile.gettempdir()) / "luoshi-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)
