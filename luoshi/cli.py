@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -53,11 +54,17 @@ def cmd_demo(args) -> int:
     url = f"http://{args.host}:{args.port}/"
     print(f"\n落实演示环境已就绪：{url}")
     print(f"演示账号（密码均为 {demo.PASSWORD}）：")
-    for username, role_label, who in demo.ACCOUNTS_SUMMARY:
-        print(f"  {role_label:<8}{username:<14}{who}")
+    for username, role_label, who in demo.accounts_summary():
+        print(f"  {_pad(role_label, 14)}{username:<14}{who}")
     if args.no_serve:
         return 0
     return _serve(args.host, args.port, workers=1)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal columns; a Chinese character takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - columns, 1)
 
 
 def _reset_sqlite() -> None:

@@ -10,6 +10,13 @@ import pytest
 from luoshi.cli import main
 
 
+@pytest.fixture(autouse=True)
+def no_deployment_database(monkeypatch, tmp_path):
+    """By default the CLI sees a fresh machine: no database file, no database URL."""
+    monkeypatch.setenv("LUOSHI_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("LUOSHI_DATABASE_URL", raising=False)
+
+
 def test_workdays_add_prints_the_date(capsys):
     assert main(["workdays", "add", "2025-09-26", "3"]) == 0
     assert capsys.readouterr().out.strip() == "2025-09-30"
@@ -25,6 +32,24 @@ def test_workdays_in_an_unpublished_year_say_they_are_provisional(capsys):
     captured = capsys.readouterr()
     assert captured.out.strip() == "2027-01-06"
     assert "暂按双休日计算" in captured.err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workdays_follow_the_admins_overrides_when_the_database_exists(world, capsys, monkeypatch):
+    from datetime import date
+
+    from luoshi import workdays
+    from luoshi.tracking import services
+
+    services.set_day(world.admin, day=date(2027, 1, 4), is_workday=False, note="测试")
+    monkeypatch.setenv("LUOSHI_DATABASE_URL", "sqlite:///already-configured-by-the-test-settings")
+    try:
+        assert main(["workdays", "add", "2026-12-31", "1"]) == 0
+        assert capsys.readouterr().out.strip() == "2027-01-01"
+        assert main(["workdays", "add", "2027-01-01", "1"]) == 0
+        assert capsys.readouterr().out.strip() == "2027-01-05"
+    finally:
+        workdays.set_calendar(workdays.WorkCalendar())
 
 
 def test_a_malformed_date_is_refused_in_chinese(capsys):

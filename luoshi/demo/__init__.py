@@ -2,23 +2,31 @@
 
 Units, targets and projects are facts from the district's 2025 economic work conference
 coverage (shared/seeds); people with accounts are invented. Loading is idempotent: a second
-run finds its data and adds nothing. Each module contributes a ``load`` step here.
+run finds its data and adds nothing. Each module contributes a ``load`` step to ``steps()``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from luoshi.demo.org import ACCOUNTS_SUMMARY, PASSWORD
-from luoshi.demo.org import load as load_org
+from luoshi.demo.constants import PASSWORD
 
-__all__ = ["ACCOUNTS_SUMMARY", "PASSWORD", "load"]
+__all__ = ["PASSWORD", "accounts_summary", "load"]
 
-STEPS: list[tuple[str, Callable[[], str]]] = [
-    ("单位、人员与账号", load_org),
-]
+
+def steps() -> list[tuple[str, Callable[[], str]]]:
+    # Imported here so that this package can be imported before Django is set up.
+    from luoshi.demo import org
+
+    return [("单位、人员与账号", org.load)]
+
+
+def accounts_summary() -> list[tuple[str, str, str]]:
+    from luoshi.demo.org import ACCOUNTS_SUMMARY
+
+    return ACCOUNTS_SUMMARY
 
 
 def load(progress: Callable[[str], None] = print) -> None:
-    for label, step in STEPS:
+    for label, step in steps():
         progress(f"{label}：{step()}")

@@ -9,12 +9,12 @@ from importlib import resources
 from django.db import transaction
 
 from luoshi.core.actors import SYSTEM
+from luoshi.demo.constants import PASSWORD
 from luoshi.notices.services import notify
 from luoshi.org import services
 from luoshi.org.choices import Role, UnitKind
 from luoshi.org.models import Person, Unit, User
 
-PASSWORD = "Luoshi@2025demo"  # noqa: S105 -- the published password of local demo accounts
 ROOT_NAME = "重庆市永川区"
 
 # (official name, short name, aliases, kind, parent short name or None for the root)
