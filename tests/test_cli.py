@@ -101,3 +101,37 @@ def test_demo_prepares_once_and_reuses_its_data(tmp_path):
     assert third.returncode == 0, third.stderr
     with sqlite3.connect(tmp_path / "luoshi.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM org_unit").fetchone()[0] == units
+
+
+def test_demo_serves_a_login_page(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
+    env["LUOSHI_VAR_DIR"] = str(tmp_path)
+    server = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
+        [sys.executable, "-m", "luoshi.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                assert server.poll() is None, "luoshi demo exited before serving"
+                assert time.monotonic() < deadline, "luoshi demo did not answer within 120 s"
+                time.sleep(0.5)
+        assert response.status == 200
+        assert "登录落实平台" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
