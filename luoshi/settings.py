@@ -65,9 +65,7 @@ def database_from_url(url: str) -> dict:
     return config
 
 
-DATABASES = {
-    "default": database_from_url(env_str("LUOSHI_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'luoshi.sqlite3'}")
-}
+DATABASES = {"default": database_from_url(env_str("LUOSHI_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'luoshi.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -87,6 +85,7 @@ INSTALLED_APPS = [
     "luoshi.org",
     "luoshi.notices",
     "luoshi.tracking",
+    "luoshi.ledger",
 ]
 
 MIDDLEWARE = [

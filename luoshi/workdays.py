@@ -174,9 +174,7 @@ class WorkCalendar:
 
         object.__setattr__(self, "overrides", MappingProxyType(overrides))
         object.__setattr__(self, "confirmed_years", confirmed)
-        object.__setattr__(
-            self, "_override_years", MappingProxyType({y: tuple(sorted(s)) for y, s in by_year.items()})
-        )
+        object.__setattr__(self, "_override_years", MappingProxyType({y: tuple(sorted(s)) for y, s in by_year.items()}))
 
     def __hash__(self) -> int:
         return hash((frozenset(self.overrides.items()), self.confirmed_years))

@@ -24,9 +24,7 @@ def world(db):
     w = SimpleNamespace()
     w.root = make_unit("重庆市永川区", kind=UnitKind.OTHER, short_name="永川区", area_code="500118")
     w.party = make_unit("中共重庆市永川区委员会", kind=UnitKind.PARTY, parent=w.root, short_name="区委")
-    w.duchashi = make_unit(
-        "中共重庆市永川区委督查室", kind=UnitKind.PARTY, parent=w.party, short_name="区委督查室"
-    )
+    w.duchashi = make_unit("中共重庆市永川区委督查室", kind=UnitKind.PARTY, parent=w.party, short_name="区委督查室")
     w.gov = make_unit("重庆市永川区人民政府", kind=UnitKind.GOVERNMENT, parent=w.root, short_name="区政府")
     w.jxw = make_unit(
         "重庆市永川区经济和信息化委员会",

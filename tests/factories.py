@@ -33,9 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             instance.save()
 
 
-def make_unit(
-    name: str | None = None, *, kind: str = UnitKind.DEPARTMENT, parent: Unit | None = None, **kw
-) -> Unit:
+def make_unit(name: str | None = None, *, kind: str = UnitKind.DEPARTMENT, parent: Unit | None = None, **kw) -> Unit:
     return services.create_unit(SYSTEM, name=name or f"测试单位{next(_seq)}", kind=kind, parent=parent, **kw)
 
 

@@ -60,10 +60,7 @@ def test_a_malformed_date_is_refused_in_chinese(capsys):
 
 
 def test_codes_are_dispatched_to_the_codes_kernel(capsys):
-    assert (
-        main(["codes", "size", "--sector", "工业", "--employees", "300", "--revenue-wan", "2000", "--json"])
-        == 0
-    )
+    assert main(["codes", "size", "--sector", "工业", "--employees", "300", "--revenue-wan", "2000", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["size"] == "中型"
 
 

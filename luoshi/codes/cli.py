@@ -39,9 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="luoshi codes", description="统一社会信用代码、国民经济行业分类与企业划型"
-    )
+    parser = argparse.ArgumentParser(prog="luoshi codes", description="统一社会信用代码、国民经济行业分类与企业划型")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{uscc,size,industry}")
 
     uscc = commands.add_parser("uscc", help="校验统一社会信用代码（GB 32100-2015）")
@@ -141,9 +139,7 @@ def _describe(industry: Industry) -> str:
     section = industries.section_of(industry.section)
     in_section = f"门类{section.code} {section.name}"
     if industry.division is None:
-        return (
-            f"{industry.code} {industry.name}（门类，含大类{section.divisions[0]}–{section.divisions[-1]}）"
-        )
+        return f"{industry.code} {industry.name}（门类，含大类{section.divisions[0]}–{section.divisions[-1]}）"
     if industry.level == "大类":
         return f"{industry.code} {industry.name}（大类，{in_section}）"
     division = industries.division(industry.division)

@@ -203,9 +203,7 @@ def _normalise(code: str) -> str:
         first, last = min(cat.divisions), max(cat.divisions)
         raise UnknownIndustry(f"GB/T 4754-2017 中没有大类“{text[:2]}”，大类代码为{first}–{last}")
     if prefix and prefix != div.section:
-        raise UnknownIndustry(
-            f"行业代码“{code.strip()}”前缀有误：大类{div.code}属于门类{div.section}，不是{prefix}"
-        )
+        raise UnknownIndustry(f"行业代码“{code.strip()}”前缀有误：大类{div.code}属于门类{div.section}，不是{prefix}")
     if len(text) > 2 and div.code in cat.complete_divisions and text not in cat.details:
         listed = "、".join(c for c in _detail_codes(div.code) if len(c) == len(text))
         level = _LEVEL_BY_DIGITS[len(text)]

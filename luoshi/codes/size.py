@@ -110,9 +110,7 @@ def classify_size(
             return SizeResult(size, sector, reason)
 
     small = {key: Decimal(rule[key][2]) for key in rule}
-    failed = "或".join(
-        _compare(key, figures[key], "<", bound) for key, bound in small.items() if figures[key] < bound
-    )
+    failed = "或".join(_compare(key, figures[key], "<", bound) for key, bound in small.items() if figures[key] < bound)
     return SizeResult("微型", sector, f"{sector}：{failed}，属微型企业")
 
 

@@ -123,9 +123,7 @@ def _first_bad_char(text: str) -> tuple[int, str] | None:
 
 def _bad_char_reason(position: int, char: str) -> str:
     if char in _EXCLUDED_LETTERS:
-        return (
-            f"第{position}位含有不允许的字符“{char}”（统一社会信用代码不使用字母I、O、Z、S、V），请核对代码"
-        )
+        return f"第{position}位含有不允许的字符“{char}”（统一社会信用代码不使用字母I、O、Z、S、V），请核对代码"
     return f"第{position}位含有不允许的字符“{char}”，只能使用数字和大写字母，请核对代码"
 
 

@@ -77,9 +77,7 @@ def changes_of(instance: models.Model, limit: int = 100) -> list[HistoryEntry]:
         for name, old, new in raw:
             f = fields.get(name)
             if f is not None and f.is_relation:
-                wanted.setdefault((f.name, f.related_model), set()).update(
-                    v for v in (old, new) if v is not None
-                )
+                wanted.setdefault((f.name, f.related_model), set()).update(v for v in (old, new) if v is not None)
     related_names = {}
     for (fname, related_model), ids in wanted.items():
         for obj in related_model._default_manager.filter(pk__in=ids):

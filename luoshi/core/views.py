@@ -26,9 +26,7 @@ def home(request):
 
 
 def handler403(request, exception=None):
-    return render(
-        request, "core/error.html", {"title": "没有权限", "message": "您没有访问该页面的权限。"}, status=403
-    )
+    return render(request, "core/error.html", {"title": "没有权限", "message": "您没有访问该页面的权限。"}, status=403)
 
 
 def handler404(request, exception=None):

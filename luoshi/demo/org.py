@@ -87,8 +87,7 @@ ACCOUNTS: list[tuple[str, str, str, str, list[tuple[str, str, bool]], bool]] = [
 ]
 
 ACCOUNTS_SUMMARY = [
-    (username, Role(grants[0][0]).label, f"{name}，{title}")
-    for username, name, title, _, grants, _ in ACCOUNTS
+    (username, Role(grants[0][0]).label, f"{name}，{title}") for username, name, title, _, grants, _ in ACCOUNTS
 ]
 
 
@@ -101,9 +100,7 @@ def _divisions() -> list[dict]:
 def load() -> str:
     if Unit.objects.filter(name=ROOT_NAME, parent__isnull=True).exists():
         return "已存在，跳过"
-    root = services.create_unit(
-        SYSTEM, name=ROOT_NAME, kind=UnitKind.OTHER, short_name="永川区", area_code="500118"
-    )
+    root = services.create_unit(SYSTEM, name=ROOT_NAME, kind=UnitKind.OTHER, short_name="永川区", area_code="500118")
     by_short: dict[str, Unit] = {ROOT_NAME: root}
     for order, (name, short, aliases, kind, parent) in enumerate(UNITS):
         unit = services.create_unit(
@@ -143,9 +140,7 @@ def load() -> str:
             User.objects.filter(pk=user.pk).update(is_superuser=True)
         services.create_person(SYSTEM, unit=by_short[unit_short], name=full_name, title=title, user=user)
         for role, scope_short, subunits in grants:
-            services.grant_role(
-                SYSTEM, user=user, role=role, unit=by_short[scope_short], include_subunits=subunits
-            )
+            services.grant_role(SYSTEM, user=user, role=role, unit=by_short[scope_short], include_subunits=subunits)
         notify(
             [user],
             cause="demo:welcome",

@@ -84,9 +84,7 @@ def send_pending_emails(ids: Iterable[int] | None = None) -> int:
             sent += 1
         except Exception:  # the mail server's failure must not lose the notice
             log.exception("email for notice %s failed", notice.pk)
-            status = (
-                EmailStatus.FAILED if notice.email_attempts + 1 >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
-            )
+            status = EmailStatus.FAILED if notice.email_attempts + 1 >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
             Notice.objects.filter(pk=notice.pk).update(email_status=status, emailed_at=None)
     return sent
 

@@ -10,9 +10,7 @@ from luoshi.notices import queries, services
 @login_required
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(queries.inbox(request.user, unread_only=unread_only), 30).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(queries.inbox(request.user, unread_only=unread_only), 30).get_page(request.GET.get("page"))
     return render(request, "notices/inbox.html", {"page": page, "unread_only": unread_only})
 
 

@@ -14,6 +14,4 @@ class UnitSearchForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label="用途", max_length=100, help_text="例如：统计局数据同步脚本")
-    expires_on = forms.DateField(
-        label="到期日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = forms.DateField(label="到期日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))

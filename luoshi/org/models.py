@@ -58,9 +58,7 @@ class Unit(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_under_parent"),
-            models.UniqueConstraint(
-                fields=["name"], condition=Q(parent__isnull=True), name="unit_root_name_unique"
-            ),
+            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True), name="unit_root_name_unique"),
         ]
 
     def __str__(self) -> str:
@@ -102,6 +100,8 @@ class Person(models.Model):
     )
     phone = models.CharField("电话", max_length=30, blank=True)
     email = models.EmailField("邮箱", blank=True)
+    # Overdue work escalates to the unit's heads before it reaches the supervisors.
+    is_head = models.BooleanField("单位负责人", default=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("在职", default=True)
     history = HistoricalRecords()

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from luoshi.core.errors import NotFound
 from luoshi.org import permissions
 from luoshi.org.choices import Role, UnitKind
-from luoshi.org.models import Person, RoleGrant, Unit, UnitAlias
+from luoshi.org.models import Person, RoleGrant, Unit, UnitAlias, User
 
 # The directory is shared knowledge inside government; enterprises do not browse it.
 DIRECTORY_READERS = (
@@ -31,9 +31,7 @@ def units(user, *, text: str = "", kind: str = ""):
     qs = Unit.objects.filter(is_active=True).select_related("parent").prefetch_related("aliases")
     if text:
         text = text.strip()
-        qs = qs.filter(
-            Q(name__contains=text) | Q(short_name__contains=text) | Q(aliases__alias__contains=text)
-        )
+        qs = qs.filter(Q(name__contains=text) | Q(short_name__contains=text) | Q(aliases__alias__contains=text))
         qs = qs.distinct()
     if kind:
         qs = qs.filter(kind=kind)
@@ -62,11 +60,7 @@ def grants_on(user, unit: Unit):
     """Live role grants on ``unit``: only admins who cover the unit see who holds what."""
     if not permissions.allowed(user, (Role.ADMIN,), unit):
         return RoleGrant.objects.none()
-    return (
-        RoleGrant.objects.filter(unit=unit, revoked_at__isnull=True)
-        .select_related("user")
-        .order_by("role", "id")
-    )
+    return RoleGrant.objects.filter(unit=unit, revoked_at__isnull=True).select_related("user").order_by("role", "id")
 
 
 def grants_of(user):
@@ -81,9 +75,7 @@ def unit_counts_by_kind(user) -> list[dict]:
     if not can_read_directory(user):
         return []
     counts = dict(Unit.objects.filter(is_active=True).values_list("kind").annotate(n=Count("id")))
-    return [
-        {"label": label, "count": counts[value]} for value, label in UnitKind.choices if counts.get(value)
-    ]
+    return [{"label": label, "count": counts[value]} for value, label in UnitKind.choices if counts.get(value)]
 
 
 def find_unit(name: str) -> Unit | None:
@@ -103,3 +95,21 @@ def find_unit(name: str) -> Unit | None:
 
 def tokens_of(user):
     return user.api_tokens.order_by("-created_at")
+
+
+def ancestor_ids(unit: Unit) -> list[int]:
+    """The ids on ``unit``'s path, root first, the unit itself last."""
+    return [int(part) for part in unit.path.strip("/").split("/") if part]
+
+
+def users_with_role(roles, unit: Unit):
+    """Active users whose live grant of one of ``roles`` covers ``unit`` (directly or from above)."""
+    covering = Q(grants__unit=unit) | Q(grants__unit_id__in=ancestor_ids(unit), grants__include_subunits=True)
+    # One filter() call, so that role, liveness and unit are all conditions on the same grant.
+    live_role = Q(grants__role__in=list(roles), grants__revoked_at__isnull=True)
+    return User.objects.filter(live_role & covering, is_active=True).distinct()
+
+
+def heads_of(unit: Unit):
+    """Accounts of the unit's heads (单位负责人) who can sign in."""
+    return User.objects.filter(is_active=True, person__unit=unit, person__is_head=True, person__is_active=True)

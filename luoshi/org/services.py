@@ -33,9 +33,7 @@ def _full_clean(obj, exclude: Iterable[str] = ()) -> None:
     except ValidationError as exc:
         first_field, messages = next(iter(exc.message_dict.items()))
         label = obj._meta.get_field(first_field).verbose_name if first_field != "__all__" else ""
-        raise ValidationFailed(
-            f"{label}：{messages[0]}" if label else messages[0], field=first_field
-        ) from None
+        raise ValidationFailed(f"{label}：{messages[0]}" if label else messages[0], field=first_field) from None
 
 
 # --- units ---------------------------------------------------------------------------
@@ -189,9 +187,7 @@ def grant_role(actor, *, user: User, role: str, unit: Unit, include_subunits: bo
     permissions.require(actor, ADMINS, unit, action="授予角色")
     if role not in Role.values:
         raise ValidationFailed(f"角色“{role}”无效。", field="role")
-    live = RoleGrant.objects.select_for_update().filter(
-        user=user, role=role, unit=unit, revoked_at__isnull=True
-    )
+    live = RoleGrant.objects.select_for_update().filter(user=user, role=role, unit=unit, revoked_at__isnull=True)
     grant = live.first()
     if grant is not None:
         if grant.include_subunits != include_subunits:
@@ -199,9 +195,7 @@ def grant_role(actor, *, user: User, role: str, unit: Unit, include_subunits: bo
             stamp(grant, actor, "调整授权范围")
             grant.save(update_fields=["include_subunits"])
     else:
-        grant = RoleGrant(
-            user=user, role=role, unit=unit, include_subunits=include_subunits, granted_by=_user(actor)
-        )
+        grant = RoleGrant(user=user, role=role, unit=unit, include_subunits=include_subunits, granted_by=_user(actor))
         stamp(grant, actor, "授予角色")
         try:
             with transaction.atomic():
@@ -279,11 +273,7 @@ def authenticate_token(raw: str) -> User | None:
     if token is None or not hmac.compare_digest(token.digest, digest):
         return None
     now = timezone.now()
-    if (
-        token.revoked_at is not None
-        or (token.expires_at and token.expires_at <= now)
-        or not token.user.is_active
-    ):
+    if token.revoked_at is not None or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
         return None
     # Only touch the row once a minute: busy scripts would otherwise write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

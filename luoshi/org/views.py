@@ -40,13 +40,9 @@ def tokens(request):
     new_token = None
     if request.method == "POST" and form.is_valid():
         expires_on = form.cleaned_data["expires_on"]
-        expires_at = (
-            timezone.make_aware(datetime.combine(expires_on, time(23, 59, 59))) if expires_on else None
-        )
+        expires_at = timezone.make_aware(datetime.combine(expires_on, time(23, 59, 59))) if expires_on else None
         try:
-            _, new_token = services.issue_token(
-                request.user, name=form.cleaned_data["name"], expires_at=expires_at
-            )
+            _, new_token = services.issue_token(request.user, name=form.cleaned_data["name"], expires_at=expires_at)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

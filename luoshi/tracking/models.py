@@ -37,3 +37,26 @@ class ConfirmedYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年"
+
+
+class TimelineEvent(models.Model):
+    """时间线: one thing that happened to a tracked object, in the order people read it."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    kind = models.CharField("类别", max_length=40)
+    text = models.CharField("内容", max_length=500)
+    data = models.JSONField("数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "时间线事件"
+        verbose_name_plural = "时间线事件"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="timeline_of_object")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -24,9 +24,7 @@ def set_day(actor, *, day: date, is_workday: bool, note: str = "") -> CalendarOv
     permissions.require(actor, (Role.ADMIN,), action="维护工作日历")
     if not 2000 <= day.year <= 2100:
         raise ValidationFailed("日期超出可维护的年份范围（2000—2100年）。", field="day")
-    override = CalendarOverride.objects.select_for_update().filter(day=day).first() or CalendarOverride(
-        day=day
-    )
+    override = CalendarOverride.objects.select_for_update().filter(day=day).first() or CalendarOverride(day=day)
     override.is_workday = is_workday
     override.note = note.strip()[:100]
     stamp(override, actor, "维护工作日历")
@@ -48,12 +46,8 @@ def clear_day(actor, *, day: date) -> None:
 def confirm_year(actor, *, year: int) -> ConfirmedYear:
     """Declare ``year``'s holidays complete: its deadlines stop being provisional and are recomputed."""
     permissions.require(actor, (Role.ADMIN,), action="确认年度节假日")
-    if not CalendarOverride.objects.filter(
-        day__year=year
-    ).exists() and calendar.current().year_is_provisional(year):
-        raise ValidationFailed(
-            f"{year}年还没有录入任何节假日或调休，请先按国务院通知录入后再确认。", field="year"
-        )
+    if not CalendarOverride.objects.filter(day__year=year).exists() and calendar.current().year_is_provisional(year):
+        raise ValidationFailed(f"{year}年还没有录入任何节假日或调休，请先按国务院通知录入后再确认。", field="year")
     confirmed = ConfirmedYear.objects.filter(year=year).first()
     if confirmed is not None:
         return confirmed

@@ -47,9 +47,7 @@ def test_uscc_plain_output_is_one_chinese_line(capsys):
 
 
 def test_size_by_sector_json(capsys):
-    code, payload = run_json(
-        capsys, "size", "--sector", "工业", "--employees", "300", "--revenue-wan", "2000"
-    )
+    code, payload = run_json(capsys, "size", "--sector", "工业", "--employees", "300", "--revenue-wan", "2000")
     assert code == 0
     assert payload == {
         "size": "中型",
@@ -59,17 +57,13 @@ def test_size_by_sector_json(capsys):
 
 
 def test_size_by_industry_code_finds_the_sector(capsys):
-    code, payload = run_json(
-        capsys, "size", "--industry", "4710", "--revenue-wan", "6000", "--assets-wan", "4999.99"
-    )
+    code, payload = run_json(capsys, "size", "--industry", "4710", "--revenue-wan", "6000", "--assets-wan", "4999.99")
     assert code == 0
     assert (payload["size"], payload["sector"]) == ("小型", "建筑业")
 
 
 def test_size_ignores_figures_the_sector_does_not_use(capsys):
-    code, payload = run_json(
-        capsys, "size", "--sector", "其他未列明行业", "--employees", "10", "--assets-wan", "1"
-    )
+    code, payload = run_json(capsys, "size", "--sector", "其他未列明行业", "--employees", "10", "--assets-wan", "1")
     assert (code, payload["size"]) == (0, "小型")
 
 

@@ -44,9 +44,7 @@ def classify(sector, figures):
 
 
 AT_BOUND = [(sector, rank) for sector in OFFICIAL_TABLE for rank in range(3)]
-BELOW_BOUND = [
-    (sector, rank, fig) for sector, rule in OFFICIAL_TABLE.items() for rank in range(3) for fig in rule
-]
+BELOW_BOUND = [(sector, rank, fig) for sector, rule in OFFICIAL_TABLE.items() for rank in range(3) for fig in rule]
 
 
 def test_sectors_are_the_official_list_in_order():
@@ -73,9 +71,7 @@ def test_zero_everything_is_micro(sector):
 
 def test_reason_cites_figures_and_thresholds():
     result = classify_size("工业", employees=300, revenue_wan=2000)
-    assert result == SizeResult(
-        "中型", "工业", "工业：从业人员300人≥300人且营业收入2000万元≥2000万元，属中型企业"
-    )
+    assert result == SizeResult("中型", "工业", "工业：从业人员300人≥300人且营业收入2000万元≥2000万元，属中型企业")
 
 
 def test_reason_explains_a_drop_under_the_all_figures_rule():

@@ -78,9 +78,7 @@ def test_unknown_registration_authority_is_rejected():
 
 def test_area_code_must_be_six_digits():
     code = "9150011AMA5U7XXX1" + uscc_check_char("9150011AMA5U7XXX1")
-    assert (
-        validate_uscc(code).reason == "第3–8位登记管理机关行政区划码应为6位数字，实际为“50011A”，请核对代码"
-    )
+    assert validate_uscc(code).reason == "第3–8位登记管理机关行政区划码应为6位数字，实际为“50011A”，请核对代码"
 
 
 def test_wrong_check_char_names_the_expected_one():

@@ -10,9 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from luoshi.env import env_bool, env_int, env_list
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"), [("1", True), ("yes", True), ("ON", True), ("0", False), ("off", False)]
-)
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("ON", True), ("0", False), ("off", False)])
 def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("LUOSHI_X", raw)
     assert env_bool("LUOSHI_X", not expected) is expected

@@ -107,9 +107,7 @@ def test_marking_read_through_htmx_returns_the_updated_item(world, client):
 
 
 def test_following_a_notice_never_redirects_off_site(world, client):
-    [notice] = services.notify(
-        [world.leader], cause="evil", title="x", link="https://evil.example/", email=False
-    )
+    [notice] = services.notify([world.leader], cause="evil", title="x", link="https://evil.example/", email=False)
     client.force_login(world.leader)
     response = client.post(f"/notices/{notice.pk}/read/", {"follow": "1"})
     assert response["Location"] == "/notices/"

@@ -27,9 +27,7 @@ def test_a_revoked_token_no_longer_authenticates(world):
 
 
 def test_an_expired_token_no_longer_authenticates(world):
-    token, raw = services.issue_token(
-        world.jxw_reporter, name="短期", expires_at=timezone.now() + timedelta(hours=1)
-    )
+    token, raw = services.issue_token(world.jxw_reporter, name="短期", expires_at=timezone.now() + timedelta(hours=1))
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert services.authenticate_token(raw) is None
 

@@ -71,9 +71,7 @@ def test_the_directory_page_takes_the_same_number_of_queries_for_more_units(
     with django_assert_max_num_queries(12):
         client.get("/units/")
     for i in range(30):
-        services.create_unit(
-            SYSTEM, name=f"新增单位{i}", kind="other", parent=world.root, aliases=[f"别称{i}"]
-        )
+        services.create_unit(SYSTEM, name=f"新增单位{i}", kind="other", parent=world.root, aliases=[f"别称{i}"])
     with django_assert_max_num_queries(12):
         response = client.get("/units/")
     assert len(response.context["units"]) > 30

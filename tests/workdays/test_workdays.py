@@ -278,9 +278,7 @@ def test_module_level_functions_use_the_calendar_installed_by_set_calendar(resto
     assert workdays.add_workdays(date(2025, 9, 26), 3) == date(2025, 9, 30)
     assert workdays.is_provisional(date(2027, 1, 4))
 
-    workdays.set_calendar(
-        WorkCalendar(overrides={date(2025, 9, 28): False}, confirmed_years=frozenset({2027}))
-    )
+    workdays.set_calendar(WorkCalendar(overrides={date(2025, 9, 28): False}, confirmed_years=frozenset({2027})))
     assert not workdays.is_workday(date(2025, 9, 28))
     assert workdays.next_workday(date(2025, 9, 26)) == date(2025, 9, 29)
     assert workdays.add_workdays(date(2025, 9, 26), 3) == date(2025, 10, 9)
