@@ -7,6 +7,7 @@ Each subcommand sets up only what it needs: ``luoshi codes`` never touches the d
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import unicodedata
@@ -118,7 +119,7 @@ def cmd_tick(args) -> int:
     _django()
     from luoshi import tick
 
-    for line in tick.run_once():
+    for line in tick.run_once(force=args.force):
         print(line, flush=True)
     return 0
 
@@ -164,6 +165,19 @@ def _calendar():
         return workdays.get_calendar()
 
 
+# --- benchmarks ------------------------------------------------------------------------------
+
+
+def cmd_bench(args) -> int:
+    """Run a benchmark from the repository's benchmarks/ folder (an editable install or a checkout)."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / f"{args.name}.py").exists():
+        sys.exit(f"没有找到基准测试 benchmarks/{args.name}.py：请在项目源码目录中以可编辑方式安装后运行。")
+    sys.path.insert(0, str(root))
+    module = importlib.import_module(f"benchmarks.{args.name}")
+    return module.main(args.rest)
+
+
 # --- Django's commands ---------------------------------------------------------------------
 
 
@@ -193,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     tick = sub.add_parser("tick", help="执行一次定时工作（提醒、重发邮件等），可每分钟运行")
+    tick.add_argument("--force", action="store_true", help="每日作业今天已运行过也再运行一次")
     tick.set_defaults(func=cmd_tick)
 
     wd = sub.add_parser("workdays", help="工作日计算（含调休）")
@@ -210,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     codes = sub.add_parser("codes", help="统一社会信用代码、行业分类、企业划型", add_help=False)
     codes.add_argument("rest", nargs=argparse.REMAINDER)
     codes.set_defaults(func=lambda args: _codes(args.rest))
+
+    bench = sub.add_parser("bench", help="性能基准测试（如：luoshi bench ledger --scale district）", add_help=False)
+    bench.add_argument("name", help="基准名称，如 ledger")
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=cmd_bench)
 
     manage = sub.add_parser("manage", help="Django 管理命令（migrate、createsuperuser …）", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -11,11 +11,13 @@ admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz/", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("luoshi.org.urls")),
     path("notices/", include("luoshi.notices.urls")),
     path("calendar/", include("luoshi.tracking.urls")),
+    path("ledger/", include("luoshi.ledger.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

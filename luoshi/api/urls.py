@@ -26,11 +26,13 @@ def domain_error(request, exc: DomainError):
 
 
 def _register() -> None:
+    from luoshi.ledger.api import router as ledger_router
     from luoshi.notices.api import router as notices_router
     from luoshi.org.api import router as org_router
 
     api.add_router("/org", org_router)
     api.add_router("/notices", notices_router)
+    api.add_router("/ledger", ledger_router)
 
 
 _register()

@@ -34,8 +34,15 @@ ALL_GOVERNMENT = (
     Role.ADMIN,
 )
 
+LEDGER = (Role.LEADER, Role.SUPERVISOR, Role.UNIT_REPORTER, Role.ADMIN)
+
 NAV: tuple[NavItem, ...] = (
     NavItem("首页", "home", None, ""),
+    NavItem("督办台账", "ledger:tasks", LEDGER, "ledger"),
+    NavItem("待我填报", "ledger:inbox", (Role.UNIT_REPORTER,), "ledger/inbox"),
+    NavItem("审核队列", "ledger:review_queue", (Role.SUPERVISOR,), "ledger/review"),
+    NavItem("指标", "ledger:indicators", LEDGER, "ledger/indicators"),
+    NavItem("考核评价", "ledger:scorecard", (Role.LEADER, Role.SUPERVISOR, Role.ADMIN), "ledger/scorecard"),
     NavItem("单位名录", "org:units", ALL_GOVERNMENT, "units"),
     NavItem("通知", "notices:inbox", None, "notices"),
     NavItem("工作日历", "tracking:calendar", None, "calendar"),
@@ -44,9 +51,9 @@ NAV: tuple[NavItem, ...] = (
 
 
 def items_for(user, path: str) -> list[dict]:
-    section = path.strip("/").split("/", 1)[0]
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "active": item.section == section}
-        for item in NAV
-        if item.visible_to(user)
-    ]
+    visible = [item for item in NAV if item.visible_to(user)]
+    # The most specific section wins: /ledger/inbox/ lights 待我填报, not 督办台账.
+    trimmed = path.strip("/")
+    matches = [i for i in visible if i.section and (trimmed == i.section or trimmed.startswith(i.section + "/"))]
+    active = max(matches, key=lambda i: len(i.section)) if matches else (visible[0] if trimmed == "" else None)
+    return [{"label": i.label, "url": reverse(i.url_name), "active": i is active} for i in visible]

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -23,6 +24,11 @@ def home(request):
         "next_year": today.year + 1,
     }
     return render(request, "core/home.html", context)
+
+
+def healthz(request):
+    """For load balancers and benchmarks: the smallest page through the full middleware stack."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def handler403(request, exception=None):

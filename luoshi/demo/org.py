@@ -125,7 +125,7 @@ def load() -> str:
             sort_order=order,
         )
     for short, name, title in HEADS:
-        services.create_person(SYSTEM, unit=by_short[short], name=name, title=title)
+        services.create_person(SYSTEM, unit=by_short[short], name=name, title=title, is_head=True)
 
     for username, full_name, title, unit_short, grants, staff in ACCOUNTS:
         user = services.create_user(

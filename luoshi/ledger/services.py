@@ -8,6 +8,7 @@ complete their unit's milestones; leaders read and evaluate.
 from __future__ import annotations
 
 import mimetypes
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from luoshi.core.audit import stamp
 from luoshi.core.errors import Conflict, NotPermitted, ValidationFailed
+from luoshi.core.tree import child_path, depth_of
 from luoshi.ledger import status
 from luoshi.ledger.choices import Cadence, Level, Priority, ReportState, SourceKind
 from luoshi.ledger.models import (
@@ -67,14 +69,29 @@ REPORT_TRANSITIONS = {
 }
 
 
+_pending = threading.local()
+
+
 def _after_commit_refresh(task_id: int) -> None:
-    transaction.on_commit(lambda: status.refresh([task_id]))
+    """Refresh the task's derived status once the transaction commits.
+
+    A big transaction (an import, the demo) touches a task many times; the ids are collected
+    and the first callback to run refreshes them all, so each task is assessed once.
+    """
+    pending = _pending.__dict__.setdefault("ids", set())
+    pending.add(task_id)
+
+    def flush() -> None:
+        ids = _pending.__dict__.get("ids", set())
+        _pending.ids = set()
+        status.refresh(ids)
+
+    transaction.on_commit(flush)
 
 
-def _set_path(task: Task) -> None:
-    parent_path = task.parent.path if task.parent_id else "/"
-    task.path = f"{parent_path}{task.pk}/"
-    task.depth = task.path.count("/") - 2
+def _set_path(task) -> None:
+    task.path = child_path(task.parent.path if task.parent_id else None, task.pk)
+    task.depth = depth_of(task.path)
 
 
 # --- sources and tasks ---------------------------------------------------------------------
@@ -215,13 +232,13 @@ def update_task(actor, task: Task, *, co_units: Iterable[Unit] | None = None, ar
 # --- milestones ----------------------------------------------------------------------------
 
 
-def _can_steer_or_lead(actor, task: Task) -> bool:
+def can_manage_milestones(actor, task: Task) -> bool:
     return permissions.allowed(actor, STEERING, task.lead_unit) or permissions.allowed(actor, REPORTERS, task.lead_unit)
 
 
 @transaction.atomic
 def add_milestone(actor, task: Task, *, title: str, due_date: date) -> Milestone:
-    if not _can_steer_or_lead(actor, task):
+    if not can_manage_milestones(actor, task):
         raise NotPermitted("只有督查员或牵头单位联络员可以设置里程碑。")
     if not title.strip():
         raise ValidationFailed("请填写里程碑名称。", field="title")
@@ -247,7 +264,7 @@ def add_milestone(actor, task: Task, *, title: str, due_date: date) -> Milestone
 def complete_milestone(actor, milestone: Milestone, *, done_on: date, evidence: str) -> Milestone:
     milestone = Milestone.objects.select_for_update().select_related("task__lead_unit").get(pk=milestone.pk)
     task = milestone.task
-    if not _can_steer_or_lead(actor, task):
+    if not can_manage_milestones(actor, task):
         raise NotPermitted("只有督查员或牵头单位联络员可以确认里程碑完成。")
     if milestone.done_on is not None:
         return milestone  # a second click changes nothing
@@ -543,16 +560,18 @@ def _decimal(value, field: str) -> Decimal:
         raise ValidationFailed(f"“{value}”不是有效数字。", field=field) from None
 
 
+def can_enter_indicator(actor, indicator: Indicator) -> bool:
+    unit = indicator.owner_unit
+    return permissions.allowed(actor, STEERING, unit) or permissions.allowed(actor, REPORTERS, unit)
+
+
 @transaction.atomic
 def record_indicator_value(
     actor, indicator: Indicator, *, period_end: date, value=None, growth=None, note: str = ""
 ) -> IndicatorValue:
     """Enter (or correct) the published figure of one period; the correction keeps its history."""
     indicator = Indicator.objects.select_related("owner_unit").get(pk=indicator.pk)
-    if not (
-        permissions.allowed(actor, STEERING, indicator.owner_unit)
-        or permissions.allowed(actor, REPORTERS, indicator.owner_unit)
-    ):
+    if not can_enter_indicator(actor, indicator):
         raise NotPermitted(f"只有{indicator.owner_unit.display_name}联络员或督查员可以录入该指标。")
     if value in (None, "") and growth in (None, ""):
         raise ValidationFailed("请至少填写数值或同比增长率。", field="value")

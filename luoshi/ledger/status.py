@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from luoshi.ledger.choices import ReportState
+from luoshi.ledger.choices import Cadence, ReportState
 from luoshi.ledger.models import Milestone, ProgressReport, Task
 from luoshi.ledger.periods import owed_periods
 from luoshi.tracking import calendar
@@ -40,6 +40,7 @@ def assess_task(
         closed_on=task.closed_on,
         milestones=[MilestoneFact(m.title, m.due_date, m.done_on) for m in milestones],
         reports=reports,
+        judge_progress=bool(owed) or task.cadence == Cadence.NONE or task.percent > 0,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 
 from luoshi.core.errors import NotFound
+from luoshi.core.tree import ids_on
 from luoshi.org import permissions
 from luoshi.org.choices import Role, UnitKind
 from luoshi.org.models import Person, RoleGrant, Unit, UnitAlias, User
@@ -99,7 +100,7 @@ def tokens_of(user):
 
 def ancestor_ids(unit: Unit) -> list[int]:
     """The ids on ``unit``'s path, root first, the unit itself last."""
-    return [int(part) for part in unit.path.strip("/").split("/") if part]
+    return ids_on(unit.path)
 
 
 def users_with_role(roles, unit: Unit):

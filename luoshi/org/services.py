@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from luoshi.core.audit import stamp
 from luoshi.core.errors import Conflict, NotFound, ValidationFailed
+from luoshi.core.tree import child_path, depth_of
 from luoshi.org import permissions
 from luoshi.org.choices import Role, UnitKind
 from luoshi.org.models import ApiToken, Person, RoleGrant, Unit, UnitAlias, User
@@ -39,10 +40,9 @@ def _full_clean(obj, exclude: Iterable[str] = ()) -> None:
 # --- units ---------------------------------------------------------------------------
 
 
-def _set_path(unit: Unit) -> None:
-    parent_path = unit.parent.path if unit.parent_id else "/"
-    unit.path = f"{parent_path}{unit.pk}/"
-    unit.depth = unit.path.count("/") - 2
+def _set_path(unit) -> None:
+    unit.path = child_path(unit.parent.path if unit.parent_id else None, unit.pk)
+    unit.depth = depth_of(unit.path)
 
 
 @transaction.atomic
@@ -123,7 +123,7 @@ def update_unit(actor, unit: Unit, *, aliases: Iterable[str] | None = None, **ch
     if moving:
         for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
             child.path = unit.path + child.path[len(old_path) :]
-            child.depth = child.path.count("/") - 2
+            child.depth = depth_of(child.path)
             stamp(child, actor, "随上级单位移动")
             child.save(update_fields=["path", "depth"])
     if aliases is not None:
@@ -168,9 +168,12 @@ def create_person(
     user: User | None = None,
     phone: str = "",
     email: str = "",
+    is_head: bool = False,
 ) -> Person:
     permissions.require(actor, ADMINS, unit, action="登记人员")
-    person = Person(unit=unit, name=name.strip(), title=title.strip(), user=user, phone=phone, email=email)
+    person = Person(
+        unit=unit, name=name.strip(), title=title.strip(), user=user, phone=phone, email=email, is_head=is_head
+    )
     _full_clean(person)
     if user is not None and Person.objects.filter(user=user).exists():
         raise Conflict(f"账号“{user.username}”已关联其他人员。", field="user")

@@ -60,3 +60,19 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class JobRun(models.Model):
+    """定时作业记录: when a periodic job last ran, so a daily job runs once a day however often tick runs."""
+
+    name = models.CharField("作业", max_length=50, unique=True)
+    last_day = models.DateField("最近运行日")
+    last_at = models.DateTimeField("最近运行时间")
+    last_result = models.CharField("结果", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "定时作业记录"
+        verbose_name_plural = "定时作业记录"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_day}"

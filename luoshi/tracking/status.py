@@ -86,8 +86,11 @@ def assess(
     closed_on: date | None = None,
     milestones: tuple[MilestoneFact, ...] | list[MilestoneFact] = (),
     reports: tuple[ReportFact, ...] | list[ReportFact] = (),
+    judge_progress: bool = True,
 ) -> Assessment:
     """The status of one tracked obligation on ``today``.
+
+    ``judge_progress`` False skips the comparison with the time path (no report owed yet).
 
     >>> from luoshi.workdays import WorkCalendar
     >>> a = assess(WorkCalendar(), today=date(2025, 3, 10), start=date(2025, 1, 2), due=date(2025, 3, 5), percent=80)
@@ -119,7 +122,8 @@ def assess(
             signals.append((2 if late > RED_AFTER_WORKDAYS else 1, f"{r.period}进展未按期报送，已逾期{late}个工作日"))
     expected = expected_percent(cal, start, due, today)
     lag = expected - percent
-    if lag >= LAG_YELLOW_POINTS and today <= due:
+    # Progress is only known from reports: before the first one falls due, 0% is no news.
+    if judge_progress and lag >= LAG_YELLOW_POINTS and today <= due:
         signals.append((2 if lag >= LAG_RED_POINTS else 1, f"进度{percent}%，落后时序进度（{expected}%）{lag}个百分点"))
 
     if not signals:

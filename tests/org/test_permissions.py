@@ -29,7 +29,7 @@ def test_a_grant_with_subunits_reaches_every_level_below(world):
 
 
 def test_a_grant_with_subunits_does_not_reach_a_sibling_whose_id_shares_a_prefix(world):
-    # Paths end with "/", so unit 1's subtree "/1/" never matches unit 12's "/12/".
+    # Path segments are zero-padded and end with "/", so one id is never a prefix of another.
     assert not permissions.allowed(world.zsl_reporter, [Role.UNIT_REPORTER], world.gov)
     assert not permissions.allowed(world.zsl_reporter, [Role.UNIT_REPORTER], world.firm_a)
 

@@ -5,6 +5,7 @@ import pytest
 from luoshi.core.actors import SYSTEM
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import Conflict, NotPermitted, ValidationFailed
+from luoshi.core.tree import child_path
 from luoshi.org import queries, services
 from luoshi.org.models import RoleGrant, Unit
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_new_unit_gets_its_path_below_its_parent(world):
     unit = services.create_unit(world.admin, name="区经信委办公室", kind="department", parent=world.jxw)
-    assert unit.path == f"{world.jxw.path}{unit.pk}/"
+    assert unit.path == child_path(world.jxw.path, unit.pk)
     assert unit.depth == world.jxw.depth + 1
     assert unit.is_within(world.gov)
 
@@ -55,8 +56,8 @@ def test_moving_a_unit_moves_its_whole_subtree(world):
     services.update_unit(world.admin, world.zsl, parent=world.gov)
     world.zsl.refresh_from_db()
     world.zsl_community.refresh_from_db()
-    assert world.zsl.path == f"{world.gov.path}{world.zsl.pk}/"
-    assert world.zsl_community.path == f"{world.zsl.path}{world.zsl_community.pk}/"
+    assert world.zsl.path == child_path(world.gov.path, world.zsl.pk)
+    assert world.zsl_community.path == child_path(world.zsl.path, world.zsl_community.pk)
     assert world.zsl_community.depth == 3
 
 

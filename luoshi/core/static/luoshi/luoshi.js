@@ -23,3 +23,29 @@
     });
   });
 })();
+
+// <div data-chart="element-id">: draw the plotly figure stored in <script type="application/json" id="element-id">.
+(function () {
+  "use strict";
+  function draw(root) {
+    if (!window.Plotly) return;
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-chart"));
+      if (!source || el.getAttribute("data-drawn")) return;
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(el, figure.data, figure.layout, { displaylogo: false, responsive: true });
+      el.setAttribute("data-drawn", "1");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+})();
+
+// <select data-nav-select>: each option's value is a URL; choosing one goes there.
+document.addEventListener("change", function (event) {
+  "use strict";
+  var select = event.target;
+  if (select.matches && select.matches("select[data-nav-select]") && select.value) {
+    window.location.href = select.value;
+  }
+});

@@ -1,0 +1,375 @@
+"""Read side of the ledger: what a user may see, filtered lists, inboxes, queues, scorecards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from luoshi.core.errors import NotFound
+from luoshi.ledger.choices import Cadence, ReportState
+from luoshi.ledger.models import Indicator, Milestone, ProgressReport, Task
+from luoshi.ledger.periods import owed_periods, period_of
+from luoshi.org import permissions
+from luoshi.org.choices import Role
+from luoshi.org.models import Unit
+from luoshi.tracking import calendar
+from luoshi.tracking.choices import Status
+
+LEAD_READERS = (Role.LEADER, Role.SUPERVISOR, Role.UNIT_REPORTER, Role.ADMIN)
+SCORECARD_READERS = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_use_ledger(user) -> bool:
+    return permissions.allowed(user, LEAD_READERS)
+
+
+def visibility_q(user) -> Q | None:
+    """Tasks ``user`` may see: led by a unit it covers, or co-operated on by its unit (reporters)."""
+    parts = []
+    lead = permissions.unit_q(user, LEAD_READERS, field="lead_unit")
+    if lead is not None:
+        parts.append(lead)
+    co = permissions.unit_q(user, (Role.UNIT_REPORTER,), field="unit")
+    if co is not None:
+        parts.append(Q(Exists(Task.co_units.through.objects.filter(co, task_id=OuterRef("pk")))))
+    if not parts:
+        return None
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def visible_tasks(user) -> QuerySet[Task]:
+    q = visibility_q(user)
+    return Task.objects.none() if q is None else Task.objects.filter(q)
+
+
+def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:
+    """Apply the cleaned data of ``TaskFilterForm``: the page, the API and the export share this."""
+    if data.get("q"):
+        qs = qs.filter(Q(title__contains=data["q"]) | Q(code=data["q"]))
+    unit = data.get("unit")
+    if unit:
+        in_unit = Q(lead_unit__path__startswith=unit.path)
+        co = Task.co_units.through.objects.filter(task_id=OuterRef("pk"), unit__path__startswith=unit.path)
+        qs = qs.filter(in_unit | Q(Exists(co)))
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("colour"):
+        qs = qs.filter(colour=data["colour"])
+    if data.get("area"):
+        qs = qs.filter(Exists(Task.areas.through.objects.filter(task_id=OuterRef("pk"), areatag=data["area"])))
+    if data.get("source"):
+        qs = qs.filter(source=data["source"])
+    if data.get("due_from"):
+        qs = qs.filter(due_date__gte=data["due_from"])
+    if data.get("due_to"):
+        qs = qs.filter(due_date__lte=data["due_to"])
+    if data.get("open_only"):
+        qs = qs.filter(closed_on__isnull=True)
+    if data.get("top_only"):
+        qs = qs.filter(parent__isnull=True)
+    return qs
+
+
+def ledger_rows(user, data: dict) -> QuerySet[Task]:
+    return (
+        filter_tasks(visible_tasks(user), data)
+        .select_related("lead_unit", "source", "owner")
+        .prefetch_related("co_units", "areas")
+        .order_by("path")
+    )
+
+
+def task_detail(user, task_id: int) -> Task:
+    task = (
+        visible_tasks(user)
+        .select_related("lead_unit", "source", "owner", "parent", "evaluation", "closed_by")
+        .prefetch_related("co_units", "areas", "milestones", "children__lead_unit", "supervision_notices")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        # Someone else's task looks exactly like a missing one.
+        raise NotFound("没有找到该任务，或您无权查看。")
+    return task
+
+
+def task_reports(task: Task) -> QuerySet[ProgressReport]:
+    return task.reports.select_related("unit", "submitted_by", "reviewed_by").prefetch_related("attachments")
+
+
+# --- inboxes -------------------------------------------------------------------------------
+
+
+@dataclass
+class Owed:
+    task: Task
+    unit: Unit
+    period_label: str
+    due: date
+    late: bool
+
+
+@dataclass
+class ReporterInbox:
+    to_report: list[Owed] = field(default_factory=list)
+    returned: list[ProgressReport] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.to_report) + len(self.returned) + len(self.milestones)
+
+
+def reporter_inbox(user, today: date | None = None) -> ReporterInbox:
+    """待我填报 / 待我办理 for a unit reporter: reports owed now, reports returned, milestones near due."""
+    inbox = ReporterInbox()
+    unit_q = permissions.unit_q(user, (Role.UNIT_REPORTER,), field="")
+    if unit_q is None:
+        return inbox
+    today = today or timezone.localdate()
+    cal = calendar.current()
+    units = {u.pk: u for u in Unit.objects.filter(unit_q)}
+    tasks = (
+        Task.objects.filter(done_on__isnull=True, closed_on__isnull=True, start_date__lte=today)
+        .filter(Q(lead_unit_id__in=units) | Q(co_units__in=list(units)))
+        .exclude(cadence=Cadence.NONE)
+        .select_related("lead_unit")
+        .prefetch_related("co_units")
+        .distinct()
+    )
+    tasks = list(tasks)
+    reported = set(
+        ProgressReport.objects.filter(task__in=tasks, unit_id__in=units)
+        .exclude(state=ReportState.RETURNED)
+        .values_list("task_id", "unit_id", "period")
+    )
+    for task in tasks:
+        mine = [u for u in [task.lead_unit, *task.co_units.all()] if u.pk in units]
+        owed = owed_periods(cal, task.cadence, task.start_date, today)
+        current = period_of(cal, task.cadence, min(today, task.due_date))
+        candidates = owed[-1:] + ([current] if current and (not owed or current.key != owed[-1].key) else [])
+        for unit in mine:
+            for period in candidates:
+                if (task.pk, unit.pk, period.key) not in reported:
+                    inbox.to_report.append(Owed(task, unit, period.label, period.due, today > period.due))
+                    break
+    inbox.to_report.sort(key=lambda o: o.due)
+    latest_ok = ProgressReport.objects.filter(
+        task=OuterRef("task"),
+        unit=OuterRef("unit"),
+        period=OuterRef("period"),
+        submitted_at__gt=OuterRef("submitted_at"),
+    )
+    inbox.returned = list(
+        ProgressReport.objects.filter(state=ReportState.RETURNED, unit_id__in=units, task__closed_on__isnull=True)
+        .exclude(Exists(latest_ok))
+        .select_related("task", "unit")
+        .order_by("-reviewed_at")
+    )
+    horizon = cal.add_workdays(today, 10)
+    inbox.milestones = list(
+        Milestone.objects.filter(done_on__isnull=True, due_date__lte=horizon, task__lead_unit_id__in=units)
+        .filter(task__closed_on__isnull=True, task__done_on__isnull=True)
+        .select_related("task")
+        .order_by("due_date")
+    )
+    return inbox
+
+
+def review_queue(user) -> QuerySet[ProgressReport]:
+    """Reports waiting for a supervisor who covers the task's lead unit, oldest first."""
+    q = permissions.unit_q(user, (Role.SUPERVISOR,), field="task__lead_unit")
+    if q is None:
+        return ProgressReport.objects.none()
+    return (
+        ProgressReport.objects.filter(q, state=ReportState.SUBMITTED)
+        .select_related("task__lead_unit", "unit", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def status_counts(qs: QuerySet[Task]) -> list[dict]:
+    """How many tasks of ``qs`` are in each status, in the order of the status table."""
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return [{"value": value, "label": label, "n": counts.get(value, 0)} for value, label in Status.choices]
+
+
+# --- scorecards ----------------------------------------------------------------------------
+
+
+@dataclass
+class UnitScore:
+    unit: Unit
+    tasks: int = 0
+    reports_due: int = 0
+    reports_on_time: int = 0
+    milestones_due: int = 0
+    milestones_on_time: int = 0
+    tasks_due: int = 0
+    tasks_done: int = 0
+    overdue: int = 0
+    rank: int = 0
+    previous_rank: int | None = None
+    previous_score: Decimal | None = None
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> Decimal | None:
+        return None if whole == 0 else (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+    @property
+    def report_rate(self):
+        return self._rate(self.reports_on_time, self.reports_due)
+
+    @property
+    def milestone_rate(self):
+        return self._rate(self.milestones_on_time, self.milestones_due)
+
+    @property
+    def completion_rate(self):
+        return self._rate(self.tasks_done, self.tasks_due)
+
+    @property
+    def score(self) -> Decimal:
+        """综合得分: 35% on-time reports, 35% on-time milestones, 30% completion, minus 2 per overdue task.
+
+        A rate with nothing due in the period counts as full marks: a unit is not punished for
+        having had nothing to deliver.
+        """
+        parts = [
+            (self.report_rate, Decimal("0.35")),
+            (self.milestone_rate, Decimal("0.35")),
+            (self.completion_rate, Decimal("0.30")),
+        ]
+        total = sum((Decimal(100) if rate is None else rate) * weight for rate, weight in parts)
+        return max(Decimal(0), total - 2 * self.overdue).quantize(Decimal("0.1"))
+
+    @property
+    def movement(self) -> int | None:
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+def quarter_bounds(day: date) -> tuple[date, date]:
+    q = (day.month - 1) // 3
+    start = date(day.year, 3 * q + 1, 1)
+    end = date(day.year + (q == 3), (3 * q + 3) % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+def scorecard(user, start: date, end: date, *, compare: bool = True) -> list[UnitScore]:
+    """Scores of the lead units ``user`` covers for tasks in [start, end], ranked, with movement."""
+    q = permissions.unit_q(user, SCORECARD_READERS, field="lead_unit")
+    if q is None:
+        return []
+    scores = _scores(q, start, end)
+    if compare:
+        prev_end = start - timedelta(days=1)
+        prev_start = quarter_bounds(prev_end)[0] if (start, end) == quarter_bounds(start) else prev_end - (end - start)
+        previous = {s.unit.pk: s for s in _scores(q, prev_start, prev_end)}
+        for s in scores:
+            if s.unit.pk in previous:
+                s.previous_rank = previous[s.unit.pk].rank
+                s.previous_score = previous[s.unit.pk].score
+    return scores
+
+
+def _scores(q: Q, start: date, end: date) -> list[UnitScore]:
+    cal = calendar.current()
+    tasks = Task.objects.filter(q)
+    active = Q(start_date__lte=end, due_date__gte=start) & (Q(done_on__isnull=True) | Q(done_on__gte=start))
+    by_unit: dict[int, UnitScore] = {}
+
+    def row(unit_id: int) -> UnitScore:
+        return by_unit.setdefault(unit_id, UnitScore(unit=None))  # the unit is filled in below
+
+    # Reports owed: for each cadence, the periods whose report fell due in the window, counted
+    # per unit in one aggregate query (a task owes a period it was running during).
+    owed_filters = {}
+    for cadence in (Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY, Cadence.QUARTERLY):
+        for i, p in enumerate(_periods_due_between(cal, cadence, start, end)):
+            owed_filters[f"owed_{cadence}_{i}"] = Count(
+                "id",
+                filter=Q(cadence=cadence, start_date__lte=p.end, due_date__gte=p.start)
+                & (Q(done_on__isnull=True) | Q(done_on__gt=p.end)),
+            )
+    aggregates = (
+        tasks.order_by()
+        .values("lead_unit")
+        .annotate(
+            n_tasks=Count("id", filter=active),
+            n_due=Count("id", filter=Q(due_date__range=(start, end))),
+            n_done=Count("id", filter=Q(due_date__range=(start, end), done_on__isnull=False, done_on__lte=end)),
+            n_overdue=Count("id", filter=Q(status=Status.OVERDUE)),
+            **owed_filters,
+        )
+    )
+    for a in aggregates:
+        s = row(a["lead_unit"])
+        s.tasks, s.tasks_due, s.tasks_done, s.overdue = a["n_tasks"], a["n_due"], a["n_done"], a["n_overdue"]
+        s.reports_due = sum(v for k, v in a.items() if k.startswith("owed_"))
+
+    on_time = (
+        ProgressReport.objects.filter(task__in=tasks, due_date__range=(start, end), is_late=False)
+        .filter(unit_id=F("task__lead_unit"))  # the lead unit's own reports, not co-units'
+        .exclude(state=ReportState.RETURNED)
+        .order_by()
+        .values("task__lead_unit")
+        .annotate(n=Count("task_id", distinct=False))
+    )
+    for r in on_time:
+        s = row(r["task__lead_unit"])
+        s.reports_on_time = min(r["n"], s.reports_due)
+    milestones = (
+        Milestone.objects.filter(task__in=tasks, due_date__range=(start, end))
+        .order_by()
+        .values("task__lead_unit")
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(done_on__isnull=False, done_on__lte=F("due_date"))))
+    )
+    for m in milestones:
+        s = row(m["task__lead_unit"])
+        s.milestones_due, s.milestones_on_time = m["n"], m["ok"]
+
+    units = Unit.objects.in_bulk(list(by_unit))
+    result = []
+    for unit_id, s in by_unit.items():
+        s.unit = units[unit_id]
+        if s.tasks or s.reports_due or s.milestones_due or s.overdue:
+            result.append(s)
+    result.sort(key=lambda s: (-s.score, s.unit.path))
+    for i, s in enumerate(result, start=1):
+        s.rank = i
+    return result
+
+
+def _periods_due_between(cal, cadence: str, start: date, end: date):
+    """Periods of ``cadence`` whose report is due within [start, end]."""
+    periods = []
+    probe = period_of(cal, cadence, start - timedelta(days=100))
+    while probe is not None and probe.due <= end:
+        if probe.due >= start:
+            periods.append(probe)
+        probe = period_of(cal, cadence, probe.end + timedelta(days=1))
+    return periods
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+def visible_indicators(user) -> QuerySet[Indicator]:
+    q = permissions.unit_q(user, LEAD_READERS, field="owner_unit")
+    if q is None:
+        return Indicator.objects.none()
+    return Indicator.objects.filter(q).select_related("owner_unit").prefetch_related("values")
+
+
+def indicator_detail(user, indicator_id: int) -> Indicator:
+    indicator = visible_indicators(user).filter(pk=indicator_id).first()
+    if indicator is None:
+        raise NotFound("没有找到该指标，或您无权查看。")
+    return indicator

@@ -1,0 +1,167 @@
+"""Ledger pages and API: what each persona sees and may change, and how many queries lists take."""
+
+from datetime import date
+
+import pytest
+
+from luoshi.core.actors import SYSTEM
+from luoshi.ledger import services
+from luoshi.ledger.models import ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(response):
+    return [t.title for t in response.context["page"]]
+
+
+def test_a_supervisor_sees_every_task(ledger, login):
+    assert set(_titles(login(ledger.supervisor).get("/ledger/"))) == {
+        "推动规上工业增加值增长7.5%",
+        "实施消费载体培优行动",
+    }
+
+
+def test_a_reporter_sees_its_units_tasks_and_those_it_co_operates_on_only(ledger, login):
+    assert _titles(login(ledger.jxw_reporter).get("/ledger/")) == ["推动规上工业增加值增长7.5%"]
+    assert _titles(login(ledger.zsl_reporter).get("/ledger/")) == ["推动规上工业增加值增长7.5%"]
+
+
+def test_a_reporter_cannot_open_another_units_task_in_the_ui_or_the_api(ledger, login):
+    client = login(ledger.jxw_reporter)
+    assert client.get(f"/ledger/tasks/{ledger.swj_task.pk}/").status_code == 404
+    assert client.get(f"/api/v1/ledger/tasks/{ledger.swj_task.pk}").status_code == 404
+    response = client.post(f"/ledger/tasks/{ledger.swj_task.pk}/report/", {"text": "越权", "percent": 5})
+    assert response.status_code == 404
+    response = client.post(
+        f"/api/v1/ledger/tasks/{ledger.swj_task.pk}/reports",
+        {"text": "越权", "percent": 5},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["enterprise_a", "outsider"])
+def test_enterprises_and_accounts_without_roles_have_no_ledger(ledger, login, persona):
+    client = login(getattr(ledger, persona))
+    assert client.get("/ledger/").status_code == 403
+    assert client.get(f"/ledger/tasks/{ledger.jxw_task.pk}/").status_code == 404
+    assert client.get("/api/v1/ledger/tasks").status_code == 403
+
+
+def test_the_list_filters_by_unit_including_co_units_and_by_area(ledger, login):
+    client = login(ledger.supervisor)
+    assert _titles(client.get("/ledger/", {"unit": ledger.zsl.pk})) == ["推动规上工业增加值增长7.5%"]
+    area = ledger.swj_task.areas.get()
+    assert _titles(client.get("/ledger/", {"area": area.pk})) == ["实施消费载体培优行动"]
+
+
+def test_a_bad_filter_says_what_is_wrong(ledger, login):
+    response = login(ledger.supervisor).get("/ledger/", {"due_from": "2026-05-01", "due_to": "2026-01-01"})
+    assert "结束日期不能早于开始日期" in response.content.decode()
+
+
+def test_a_reporter_submits_a_report_from_the_task_page_once_even_if_clicked_twice(ledger, login):
+    client = login(ledger.jxw_reporter)
+    page = client.get(f"/ledger/tasks/{ledger.jxw_task.pk}/")
+    key = page.context["report_form"].initial["idempotency_key"]
+    data = {"text": "已完成项目前期手续", "percent": 30, "unit": ledger.jxw.pk, "idempotency_key": key}
+    assert client.post(f"/ledger/tasks/{ledger.jxw_task.pk}/report/", data).status_code == 302
+    assert client.post(f"/ledger/tasks/{ledger.jxw_task.pk}/report/", data).status_code == 302
+    assert ProgressReport.objects.count() == 1
+
+
+def test_an_invalid_report_is_shown_again_with_the_error(ledger, login):
+    client = login(ledger.jxw_reporter)
+    data = {"text": "进展", "percent": 130, "unit": ledger.jxw.pk, "idempotency_key": "x"}
+    response = client.post(f"/ledger/tasks/{ledger.jxw_task.pk}/report/", data)
+    assert response.status_code == 400
+    assert not ProgressReport.objects.exists()
+
+
+def test_the_review_queue_shows_only_reports_the_supervisor_covers(ledger, login):
+    services.submit_report(ledger.jxw_reporter, ledger.jxw_task, text="进展", percent=20)
+    response = login(ledger.supervisor).get("/ledger/review/")
+    assert len(response.context["page"]) == 1
+    assert login(ledger.jxw_reporter).get("/ledger/review/").status_code == 403
+
+
+def test_the_reporter_inbox_lists_what_is_owed(ledger, login):
+    response = login(ledger.zsl_reporter).get("/ledger/inbox/")
+    owed = response.context["inbox"].to_report
+    assert [o.unit for o in owed] == [ledger.zsl]
+
+
+def test_the_task_page_shows_status_reason_timeline_and_history(ledger, login):
+    services.update_task(ledger.supervisor, ledger.jxw_task, due_date=date(2026, 11, 30))
+    body = login(ledger.leader).get(f"/ledger/tasks/{ledger.jxw_task.pk}/").content.decode()
+    assert "时间线" in body
+    assert "变更记录" in body
+    assert "完成时限" in body
+
+
+def test_the_ledger_list_takes_a_bounded_number_of_queries(ledger, login, django_assert_max_num_queries):
+    client = login(ledger.supervisor)
+    for i in range(40):
+        services.create_task(
+            SYSTEM,
+            title=f"任务{i}",
+            lead_unit=ledger.jxw,
+            co_units=[ledger.swj, ledger.zsl],
+            start_date=date(2026, 1, 5),
+            due_date=date(2026, 12, 31),
+            areas=["工业", "开放"],
+        )
+    with django_assert_max_num_queries(16):
+        response = client.get("/ledger/")
+    assert len(response.context["page"]) == 42
+
+
+def test_the_api_lists_tasks_with_the_same_filters(ledger, login):
+    body = login(ledger.supervisor).get("/api/v1/ledger/tasks", {"unit": ledger.swj.pk}).json()
+    assert body["count"] == 1
+    assert body["results"][0]["lead_unit"]["short_name"] == "区商务委"
+
+
+def test_the_api_refuses_a_bad_filter_in_chinese(ledger, login):
+    response = login(ledger.supervisor).get("/api/v1/ledger/tasks", {"due_from": "not-a-date"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_the_api_report_is_idempotent_by_header(ledger, login):
+    client = login(ledger.jxw_reporter)
+    url = f"/api/v1/ledger/tasks/{ledger.jxw_task.pk}/reports"
+    for _ in range(2):
+        response = client.post(
+            url,
+            {"text": "接口报送", "percent": 40},
+            content_type="application/json",
+            headers={"Idempotency-Key": "abc-1"},
+        )
+        assert response.status_code == 201
+    assert ProgressReport.objects.count() == 1
+
+
+def test_the_api_creates_a_task_only_for_a_supervisor(ledger, login):
+    payload = {"title": "接口交办", "lead_unit_id": ledger.jxw.pk, "start_date": "2026-03-02", "due_workdays": 20}
+    assert (
+        login(ledger.jxw_reporter).post("/api/v1/ledger/tasks", payload, content_type="application/json").status_code
+        == 403
+    )
+    response = login(ledger.supervisor).post("/api/v1/ledger/tasks", payload, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["due_date"] == "2026-03-30"
+
+
+def test_the_export_contains_the_filtered_rows(ledger, login):
+    import io
+
+    import openpyxl
+
+    response = login(ledger.jxw_reporter).get("/ledger/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "推动规上工业增加值增长7.5%" in values
+    assert "实施消费载体培优行动" not in values
