@@ -64,14 +64,14 @@ def create_task(request, payload: TaskIn):
         raise ValidationFailed("牵头单位不存在。", field="lead_unit_id")
     if payload.due_date is None and payload.due_workdays is None:
         raise ValidationFailed("请提供 due_date 或 due_workdays。", field="due_date")
-    due = payload.due_date or services.due_after(payload.start_date, payload.due_workdays).date
     parent = queries.task_detail(request.auth, payload.parent_id) if payload.parent_id else None
     task = services.create_task(
         request.auth,
         title=payload.title,
         lead_unit=lead,
         start_date=payload.start_date,
-        due_date=due,
+        due_date=payload.due_date,
+        due_workdays=None if payload.due_date else payload.due_workdays,
         co_units=Unit.objects.filter(pk__in=payload.co_unit_ids),
         parent=parent,
         source=Source.objects.filter(pk=payload.source_id).first() if payload.source_id else None,

@@ -86,6 +86,9 @@ class Task(models.Model):
     start_date = models.DateField("开始日期")
     due_date = models.DateField("完成时限")
     due_provisional = models.BooleanField("时限暂按双休日计算", default=False)
+    # Set when the deadline was given as "N working days after the start": it is recomputed
+    # once the holidays of a provisional year are confirmed.
+    due_workdays = models.PositiveSmallIntegerField("工作日时限", null=True, blank=True)
     cadence = models.CharField("报送频次", max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
     priority = models.PositiveSmallIntegerField("优先级", choices=Priority.choices, default=Priority.NORMAL)
     areas = models.ManyToManyField(AreaTag, verbose_name="领域", blank=True, related_name="tasks")

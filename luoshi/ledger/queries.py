@@ -267,7 +267,8 @@ def scorecard(user, start: date, end: date, *, compare: bool = True) -> list[Uni
     q = permissions.unit_q(user, SCORECARD_READERS, field="lead_unit")
     if q is None:
         return []
-    scores = _scores(q, start, end)
+    # A quarter still under way is scored on what has fallen due so far, not on the whole quarter.
+    scores = _scores(q, start, min(end, timezone.localdate()))
     if compare:
         prev_end = start - timedelta(days=1)
         prev_start = quarter_bounds(prev_end)[0] if (start, end) == quarter_bounds(start) else prev_end - (end - start)

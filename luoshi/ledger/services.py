@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from luoshi.core.actors import SYSTEM
 from luoshi.core.audit import stamp
 from luoshi.core.errors import Conflict, NotPermitted, ValidationFailed
 from luoshi.core.tree import child_path, depth_of
@@ -152,7 +153,7 @@ def create_task(
     title: str,
     lead_unit: Unit,
     start_date: date,
-    due_date: date,
+    due_date: date | None = None,
     parent: Task | None = None,
     source: Source | None = None,
     co_units: Iterable[Unit] = (),
@@ -162,13 +163,19 @@ def create_task(
     areas: Iterable[str] = (),
     code: str = "",
     description: str = "",
+    due_workdays: int | None = None,
 ) -> Task:
+    """Create a task; ``due_workdays`` instead of ``due_date`` counts the deadline in working days."""
     permissions.require(actor, STEERING, lead_unit, action="交办任务")
+    if due_workdays is not None:
+        due_date = due_after(start_date, due_workdays).date
     title = title.strip()
     if not title:
         raise ValidationFailed("请填写任务内容。", field="title")
     if cadence not in Cadence.values:
         raise ValidationFailed(f"报送频次“{cadence}”无效。", field="cadence")
+    if due_date is None:
+        raise ValidationFailed("请填写完成时限，或开始后多少个工作日内完成。", field="due_date")
     _check_dates(start_date, due_date)
     co_units = [u for u in co_units if u.pk != lead_unit.pk]
     task = Task(
@@ -177,6 +184,7 @@ def create_task(
         start_date=start_date,
         due_date=due_date,
         due_provisional=calendar.current().is_provisional(due_date),
+        due_workdays=due_workdays,
         parent=parent,
         source=source or (parent.source if parent else None),
         owner=owner,
@@ -227,6 +235,27 @@ def update_task(actor, task: Task, *, co_units: Iterable[Unit] | None = None, ar
         )
     _after_commit_refresh(task.pk)
     return task
+
+
+def recompute_provisional(year: int) -> int:
+    """After ``year``'s holidays are confirmed: recount working-day deadlines that fell in it."""
+    cal = calendar.current()
+    changed = []
+    for task in Task.objects.filter(due_provisional=True, due_date__year__lte=year + 1):
+        if task.due_workdays:
+            result = cal.deadline(task.start_date, task.due_workdays)
+            new_date, provisional = result.date, result.provisional
+        else:
+            new_date, provisional = task.due_date, cal.is_provisional(task.due_date)
+        if (new_date, provisional) != (task.due_date, task.due_provisional):
+            if new_date != task.due_date:
+                timeline.record(task, SYSTEM, "recomputed", f"{year}年节假日确认，完成时限重算为{new_date:%Y-%m-%d}")
+            task.due_date, task.due_provisional = new_date, provisional
+            changed.append(task)
+    Task.objects.bulk_update(changed, ["due_date", "due_provisional"])
+    Milestone.objects.filter(due_provisional=True, due_date__year=year).update(due_provisional=False)
+    status.refresh([t.pk for t in changed])
+    return len(changed)
 
 
 # --- milestones ----------------------------------------------------------------------------

@@ -123,7 +123,6 @@ def task_create(request):
     form = TaskForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        due = data["due_date"] or services.due_after(data["start_date"], data["due_workdays"]).date
         try:
             task = services.create_task(
                 request.user,
@@ -134,7 +133,8 @@ def task_create(request):
                 co_units=data["co_units"],
                 source=data["source"],
                 start_date=data["start_date"],
-                due_date=due,
+                due_date=data["due_date"],
+                due_workdays=None if data["due_date"] else data["due_workdays"],
                 cadence=data["cadence"],
                 priority=data["priority"],
                 areas=data["areas"].replace("，", "、").split("、"),

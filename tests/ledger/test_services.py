@@ -216,3 +216,35 @@ def test_concurrent_report_submissions_lose_nothing(ledger):
 def test_system_acts_for_demo_and_tick(ledger):
     report = services.submit_report(SYSTEM, ledger.jxw_task, text="系统补录", percent=5, unit=ledger.jxw)
     assert report.submitted_by is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_next_years_holidays_recounts_working_day_deadlines(ledger):
+    from luoshi import workdays
+    from luoshi.tracking import calendar
+    from luoshi.tracking import services as calendar_services
+
+    calendar.invalidate()
+    try:
+        counted = services.create_task(
+            ledger.supervisor, title="跨年按工作日", lead_unit=ledger.jxw, start_date=date(2026, 12, 28), due_workdays=5
+        )
+        fixed = services.create_task(
+            ledger.supervisor,
+            title="跨年固定日期",
+            lead_unit=ledger.jxw,
+            start_date=date(2026, 12, 1),
+            due_date=date(2027, 1, 8),
+        )
+        assert counted.due_date == date(2027, 1, 4)  # 12-29, 12-30, 12-31, 1-1, 1-4 on weekends only
+        assert counted.due_provisional
+        calendar_services.set_day(ledger.admin, day=date(2027, 1, 1), is_workday=False, note="元旦")
+        calendar_services.confirm_year(ledger.admin, year=2027)
+        counted.refresh_from_db()
+        fixed.refresh_from_db()
+        assert (counted.due_date, counted.due_provisional) == (date(2027, 1, 5), False)
+        assert (fixed.due_date, fixed.due_provisional) == (date(2027, 1, 8), False)
+        assert "完成时限重算为2027-01-05" in events_of(counted).last().text
+    finally:
+        workdays.set_calendar(workdays.WorkCalendar())
+        calendar.invalidate()
