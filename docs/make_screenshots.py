@@ -27,6 +27,10 @@ FLAGS = [
 ]
 SHOTS = [
     ("leader", "/", "home.png"),
+    ("duchayuan", "/ledger/", "ledger.png"),
+    ("duchayuan", "/ledger/?colour=red", "ledger-red.png"),
+    ("leader", "/ledger/indicators/1/", "indicator.png"),
+    ("leader", "/ledger/scorecard/", "scorecard.png"),
     ("admin", "/units/", "units.png"),
     ("admin", "/calendar/?year=2025", "calendar.png"),
 ]
@@ -45,6 +49,7 @@ def main() -> None:
             page.click("button[type=submit]")
             page.wait_for_url(f"{BASE}/")
             page.goto(f"{BASE}{path}")
+            page.wait_for_timeout(800)  # charts draw after load
             page.screenshot(path=str(OUT / name))
             context.close()
             print(OUT / name)
