@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "luoshi.notices",
     "luoshi.tracking",
     "luoshi.ledger",
+    "luoshi.enterprises",
+    "luoshi.cases",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@
 * :mod:`~luoshi.codes.industries` – 国民经济行业分类 (GB/T 4754-2017) sections
   and divisions;
 * :mod:`~luoshi.codes.size` – 大中小微型企业划分 under the NBS 2017 rules;
+* :mod:`~luoshi.codes.scale` – whether an enterprise counts as 规模以上;
 * :mod:`~luoshi.codes.cli` – the ``luoshi codes`` command.
 
 Only the standard library is used, so Django apps, scripts and data imports can
@@ -27,12 +28,14 @@ from luoshi.codes.industries import (
     section_of,
     sections,
 )
+from luoshi.codes.scale import ScaleResult, is_above_scale
 from luoshi.codes.size import SECTORS, SIZES, SizeResult, SizeRuleError, classify_size, sector_for_industry
 from luoshi.codes.uscc import UsccCheck, is_valid_uscc, uscc_check_char, validate_uscc
 
 __all__ = [
     "INDUSTRIAL_SECTIONS",
     "SECTORS",
+    "ScaleResult",
     "SIZES",
     "Division",
     "Industry",
@@ -43,6 +46,7 @@ __all__ = [
     "UsccCheck",
     "classify_size",
     "division",
+    "is_above_scale",
     "is_industrial",
     "is_valid_uscc",
     "lookup",
