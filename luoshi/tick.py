@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from luoshi.cases import tasks as case_tasks
 from luoshi.ledger import tasks as ledger_tasks
 from luoshi.notices.services import send_pending_emails
 from luoshi.tracking import calendar
@@ -40,6 +41,8 @@ JOBS: list[Job] = [
     Job("emails", _retry_emails),
     Job("ledger.status", ledger_tasks.refresh_all_status, daily=True),
     Job("ledger.reminders", ledger_tasks.send_reminders, daily=True),
+    Job("cases.colours", case_tasks.refresh, daily=True),
+    Job("cases.reminders", case_tasks.send_reminders, daily=True),
 ]
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("notices/", include("luoshi.notices.urls")),
     path("calendar/", include("luoshi.tracking.urls")),
     path("ledger/", include("luoshi.ledger.urls")),
+    path("cases/", include("luoshi.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

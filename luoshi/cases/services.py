@@ -134,7 +134,11 @@ def transition(
 ) -> Case:
     with transaction.atomic():
         # The row lock serialises two people acting on one case: the second sees the first's state.
-        case = Case.objects.select_for_update().select_related("case_type", "unit", "enterprise").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("case_type", "unit", "enterprise")
+            .get(pk=case.pk)
+        )
         move = next_state(case.state, action)
         if move is None:
             raise Conflict(f"诉求当前为“{case.get_state_display()}”，不能{Action(action).label}。")

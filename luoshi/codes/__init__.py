@@ -30,20 +30,21 @@ from luoshi.codes.industries import (
 )
 from luoshi.codes.scale import ScaleResult, is_above_scale
 from luoshi.codes.size import SECTORS, SIZES, SizeResult, SizeRuleError, classify_size, sector_for_industry
-from luoshi.codes.uscc import UsccCheck, is_valid_uscc, uscc_check_char, validate_uscc
+from luoshi.codes.uscc import UsccCheck, build_uscc, is_valid_uscc, uscc_check_char, validate_uscc
 
 __all__ = [
     "INDUSTRIAL_SECTIONS",
     "SECTORS",
-    "ScaleResult",
     "SIZES",
     "Division",
     "Industry",
+    "ScaleResult",
     "Section",
     "SizeResult",
     "SizeRuleError",
     "UnknownIndustry",
     "UsccCheck",
+    "build_uscc",
     "classify_size",
     "division",
     "is_above_scale",

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["UsccCheck", "is_valid_uscc", "uscc_check_char", "validate_uscc"]
+__all__ = ["UsccCheck", "build_uscc", "is_valid_uscc", "uscc_check_char", "validate_uscc"]
 
 USCC_LENGTH = 18
 
@@ -132,3 +132,16 @@ def _org_check_char(body: str) -> str:
     total = sum(int(char, 36) * weight for char, weight in zip(body, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def build_uscc(body: str, *, authority: str = "9", kind: str = "1", area: str = "500118") -> str:
+    """A valid code from an 8-character organisation body: both check characters computed.
+
+    For demo data, tests and benchmarks, which need many valid codes.
+
+    >>> code = build_uscc("MA5U7XXX")
+    >>> code, is_valid_uscc(code)
+    ('91500118MA5U7XXX1J', True)
+    """
+    first17 = f"{authority}{kind}{area}{body}{_org_check_char(body)}"
+    return first17 + uscc_check_char(first17)
