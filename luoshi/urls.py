@@ -19,6 +19,7 @@ urlpatterns = [
     path("calendar/", include("luoshi.tracking.urls")),
     path("ledger/", include("luoshi.ledger.urls")),
     path("cases/", include("luoshi.cases.urls")),
+    path("enterprises/", include("luoshi.enterprises.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

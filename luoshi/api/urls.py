@@ -27,6 +27,7 @@ def domain_error(request, exc: DomainError):
 
 def _register() -> None:
     from luoshi.cases.api import router as cases_router
+    from luoshi.enterprises.api import router as enterprises_router
     from luoshi.ledger.api import router as ledger_router
     from luoshi.notices.api import router as notices_router
     from luoshi.org.api import router as org_router
@@ -35,6 +36,7 @@ def _register() -> None:
     api.add_router("/notices", notices_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/enterprises", enterprises_router)
 
 
 _register()

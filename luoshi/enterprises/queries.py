@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from luoshi import codes
 from luoshi.core.errors import NotFound
 from luoshi.enterprises.choices import VisitStatus
 from luoshi.enterprises.models import CommissionerAssignment, Enterprise, Visit
@@ -56,8 +57,16 @@ def search(user, data: dict) -> QuerySet[Enterprise]:
         qs = qs.filter(uscc=text.upper()) if len(text) == 18 and text.isalnum() else qs.filter(name__contains=text)
     if data.get("town"):
         qs = qs.filter(town=data["town"])
-    if data.get("industry"):
-        qs = qs.filter(industry_code__startswith=data["industry"])
+    industry = (data.get("industry") or "").strip().upper()
+    if industry.isalpha():
+        # A section letter (门类) selects every one of its divisions.
+        section = next((s for s in codes.sections() if s.code == industry), None)
+        divisions = Q(pk__in=[])
+        for code in section.divisions if section else ():
+            divisions |= Q(industry_code__startswith=code)
+        qs = qs.filter(divisions)
+    elif industry:
+        qs = qs.filter(industry_code__startswith=industry)
     if data.get("tag"):
         qs = qs.filter(tags=data["tag"])
     if data.get("chain"):

@@ -31,8 +31,10 @@ def check_uscc(code: str) -> str:
 
 
 def check_industry(code: str) -> tuple[str, str, str]:
-    """(code, name, size sector) for a GB/T 4754 class code."""
-    code = (code or "").strip()
+    """(code, name, size sector) for a GB/T 4754 code; a leading section letter (C3411) is dropped."""
+    code = (code or "").strip().upper()
+    if code[:1].isalpha() and len(code) > 1:
+        code = code[1:]
     try:
         industry = codes.lookup(code)
     except codes.UnknownIndustry as exc:
@@ -123,6 +125,9 @@ def record_figures(
         raise ValidationFailed(f"未知的指标：{'、'.join(sorted(unknown))}。")
     if source not in FigureSource.values:
         raise ValidationFailed(f"数据来源“{source}”无效。", field="source")
+    if (source != FigureSource.SELF or verified) and not permissions.allowed(actor, REGISTRARS, enterprise.town):
+        # Official figures and their verification carry weight in matching and size rules.
+        raise NotPermitted("只有督查员、系统管理员可以录入统计、税务部门的数据或标记数据已核实。")
     if not 1990 <= year <= timezone.localdate().year:
         raise ValidationFailed(f"年度{year}不在有效范围内。", field="year")
     row = YearFigure.objects.filter(enterprise=enterprise, year=year).first() or YearFigure(
