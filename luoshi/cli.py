@@ -165,6 +165,18 @@ def _calendar():
         return workdays.get_calendar()
 
 
+# --- imports -----------------------------------------------------------------------------------
+
+
+def cmd_import(args) -> int:
+    _django()
+    if args.kind == "enterprises":
+        from luoshi.enterprises.importer import cli_main
+
+        return cli_main(args.rest)
+    sys.exit(f"未知的导入类型“{args.kind}”：可用 enterprises。")
+
+
 # --- benchmarks ------------------------------------------------------------------------------
 
 
@@ -225,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     codes = sub.add_parser("codes", help="统一社会信用代码、行业分类、企业划型", add_help=False)
     codes.add_argument("rest", nargs=argparse.REMAINDER)
     codes.set_defaults(func=lambda args: _codes(args.rest))
+
+    imp = sub.add_parser("import", help="批量导入（如：luoshi import enterprises 名录.xlsx）", add_help=False)
+    imp.add_argument("kind", help="导入类型：enterprises")
+    imp.add_argument("rest", nargs=argparse.REMAINDER)
+    imp.set_defaults(func=cmd_import)
 
     bench = sub.add_parser("bench", help="性能基准测试（如：luoshi bench ledger --scale district）", add_help=False)
     bench.add_argument("name", help="基准名称，如 ledger")
