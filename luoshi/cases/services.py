@@ -23,7 +23,8 @@ from luoshi.org.choices import Role
 from luoshi.org.models import Unit
 from luoshi.org.queries import users_with_role
 from luoshi.tracking import calendar, timeline
-from luoshi.tracking.status import MilestoneFact, assess
+from luoshi.tracking.choices import Colour, Stage
+from luoshi.tracking.status import MilestoneFact, assess, stage
 
 DISPATCH_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
@@ -105,7 +106,7 @@ def submit_case(
     case.number = f"SQ{timezone.localdate(now):%Y}{case.pk:07d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
     who = enterprise.name if enterprise else "群众"
-    timeline.record(case, actor, "submitted", f"{who}通过{CaseSource(source).label}提交诉求")
+    timeline.record(case, actor, "submitted", f"{who}提交诉求（来源：{CaseSource(source).label}）")
     _notify_dispatchers(case)
     return case
 
@@ -192,6 +193,9 @@ def _apply(actor, case: Case, action: str, *, unit, note: str, rating) -> str:
     if action == Action.RETURN:
         old = case.unit
         case.unit = None
+        # The returning unit's response clock ends here; the next unit gets its own.
+        case.first_response_due = None
+        case.first_response_at = None
         return f"{old.display_name if old else ''}退回：{note}"
     if action == Action.SUSPEND:
         case.suspended_on = today
@@ -260,6 +264,12 @@ def assess_case(case: Case, today: date | None = None):
         milestones.append(MilestoneFact("首次响应", case.first_response_due, responded))
     done_on = timezone.localdate(case.resolved_at) if case.resolved_at else None
     a = assess(cal, today=today, start=start, due=due, done_on=done_on, milestones=milestones, judge_progress=False)
+    if a.status == "on_track":
+        # A case has no percent; what matters is the time left, and the last days are yellow.
+        left = cal.workdays_between(today, due)
+        if stage(cal, due, today) == Stage.SOON:
+            return Colour.YELLOW, f"距办结时限（{due:%Y-%m-%d}）仅剩{left}个工作日"
+        return Colour.GREEN, f"距办结时限（{due:%Y-%m-%d}）还有{left}个工作日"
     reason = a.reason.replace("，完成进度0%", "")
     if done_on and case.state == CaseState.RESOLVED:
         reason += "，待回访"
