@@ -31,6 +31,9 @@ SHOTS = [
     ("duchayuan", "/ledger/?colour=red", "ledger-red.png"),
     ("leader", "/ledger/indicators/1/", "indicator.png"),
     ("leader", "/ledger/scorecard/", "scorecard.png"),
+    ("qiye", "/enterprises/", "enterprise.png"),
+    ("zhuanyuan", "/enterprises/workbench/", "workbench.png"),
+    ("jxw", "/cases/queue/", "case-queue.png"),
     ("admin", "/units/", "units.png"),
     ("admin", "/calendar/?year=2025", "calendar.png"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi.cases import queries, services
-from luoshi.cases.choices import Action
+from luoshi.cases.choices import Action, CaseState
 from luoshi.cases.forms import ActionForm, CaseFilterForm
 from luoshi.cases.workflow import TRANSITIONS
 from luoshi.core.audit import changes_of
@@ -25,9 +25,9 @@ def _with_countdown(cases):
     today = timezone.localdate()
     rows = list(cases)
     for case in rows:
-        case.remaining = (
-            cal.workdays_between(today, case.resolution_due) if case.resolution_due and case.is_open else None
-        )
+        # A suspended case's clock is stopped: no countdown until it resumes.
+        running = case.resolution_due and case.is_open and case.state != CaseState.SUSPENDED
+        case.remaining = cal.workdays_between(today, case.resolution_due) if running else None
     return rows
 
 
