@@ -97,6 +97,12 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["unit", "state", "resolution_due"], name="case_unit_queue"),
             models.Index(fields=["enterprise", "submitted_at"], name="case_enterprise"),
+            # A unit's queue: only open cases, nearest deadline first; closed cases never enter it.
+            models.Index(
+                fields=["unit", "resolution_due", "id"],
+                condition=Q(state__in=["assigned", "in_progress", "suspended"]),
+                name="case_open_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

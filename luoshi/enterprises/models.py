@@ -82,7 +82,11 @@ class Enterprise(models.Model):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["name"]
-        indexes = [models.Index(fields=["town", "industry_code"], name="enterprise_town_industry")]
+        indexes = [
+            models.Index(fields=["town", "industry_code"], name="enterprise_town_industry"),
+            # The directory filtered by town and 规上, already in name order.
+            models.Index(fields=["town", "above_scale", "name", "id"], name="enterprise_town_scale_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

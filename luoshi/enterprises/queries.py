@@ -59,12 +59,14 @@ def search(user, data: dict) -> QuerySet[Enterprise]:
         qs = qs.filter(town=data["town"])
     industry = (data.get("industry") or "").strip().upper()
     if industry.isalpha():
-        # A section letter (门类) selects every one of its divisions.
+        # A section letter (门类) selects its divisions, which are consecutive numbers: one range
+        # comparison that an index can serve, where LIKE '13%' OR … OR '43%' scans the table.
         section = next((s for s in codes.sections() if s.code == industry), None)
-        divisions = Q(pk__in=[])
-        for code in section.divisions if section else ():
-            divisions |= Q(industry_code__startswith=code)
-        qs = qs.filter(divisions)
+        if section is None:
+            qs = qs.none()
+        else:
+            upper = f"{int(section.divisions[-1]) + 1:02d}"
+            qs = qs.filter(industry_code__gte=section.divisions[0], industry_code__lt=upper)
     elif industry:
         qs = qs.filter(industry_code__startswith=industry)
     if data.get("tag"):
