@@ -171,7 +171,10 @@ class Milestone(models.Model):
         verbose_name = "里程碑"
         verbose_name_plural = "里程碑"
         ordering = ["due_date", "sort_order", "id"]
-        indexes = [models.Index(fields=["done_on", "due_date"], name="milestone_open_due")]
+        indexes = [
+            models.Index(fields=["done_on", "due_date"], name="milestone_open_due"),
+            models.Index(fields=["due_date"], name="milestone_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -216,6 +219,8 @@ class ProgressReport(models.Model):
             models.Index(fields=["task", "period"], name="report_task_period"),
             models.Index(fields=["state", "submitted_at"], name="report_state"),
             models.Index(fields=["unit", "submitted_at"], name="report_unit"),
+            # Scorecards count the reports that fell due in a quarter.
+            models.Index(fields=["due_date", "unit"], name="report_due"),
         ]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100")]
 
