@@ -49,8 +49,9 @@ from benchmarks.common import (
     percentile,
     table,
 )
+from luoshi.core.tree import child_path, depth_of  # pure Python: safe before django.setup()
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: zero-padded tree paths (luoshi.core.tree)
 MARKER = "bench:ledger"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIST_TARGET_RATIO = 5.0
@@ -304,8 +305,8 @@ class World:
 
     def unit(self, name, short, kind, parent, area_code="", sort=0) -> UnitRow:
         u = UnitRow(self.next_id("unit"), name, short, kind, parent, area_code, sort)
-        u.path = f"{parent.path if parent else '/'}{u.id}/"
-        u.depth = u.path.count("/") - 2
+        u.path = child_path(parent.path if parent else None, u.id)  # as luoshi.org.services writes it
+        u.depth = depth_of(u.path)
         self.units.append(u)
         return u
 
@@ -511,7 +512,8 @@ class World:
                 nonlocal made
                 made += 1
                 tid = self.next_id("task")
-                path = f"{parent.path if parent else '/'}{tid}/"
+                path = child_path(parent.path if parent else None, tid)  # as luoshi.ledger.services writes it
+                assert depth_of(path) == depth
                 k = rng.choice([0, 1, 1, 2, 2, 2, 3, 4])
                 pool = [u for u in rng.sample(scope.co_pool, min(len(scope.co_pool), k + 1)) if u.id != lead.id][:k]
                 areas = [area_ids[area]]
