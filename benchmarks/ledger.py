@@ -1511,7 +1511,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--budget",
         type=float,
         default=300,
-        help="每个页面计时的时间预算（秒，默认 300）；太慢的页面少测几次，至少 3 次",
+        help="每个页面计时的时间预算（秒，默认 300）；太慢的页面少测几次，至少 1 次",
     )
     return parser
 
