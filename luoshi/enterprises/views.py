@@ -25,6 +25,7 @@ from luoshi.cases.choices import CaseSource, CaseState
 from luoshi.cases.queries import visible_cases
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError, NotPermitted
+from luoshi.core.forms import add_domain_error
 from luoshi.enterprises import charts, queries, services
 from luoshi.enterprises.choices import FigureSource, VisitStatus
 from luoshi.enterprises.forms import (
@@ -48,10 +49,6 @@ SIZES = ("大型", "中型", "小型", "微型")
 # plotly.js injects its own <style> rules when it draws; pages with charts allow inline styles
 # (never inline scripts), every other page keeps the strict policy.
 charts_allowed = csp_update({"style-src": ["'unsafe-inline'"]})
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _filters(request) -> tuple[EnterpriseFilterForm, dict]:
@@ -264,7 +261,7 @@ def record_figures(request, enterprise_id: int):
                 **form.figures(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"{row.year}年数据已保存，企业规模和规上认定已重新计算。")
             return redirect("enterprises:detail", enterprise.pk)
@@ -285,7 +282,7 @@ def assign_commissioner(request, enterprise_id: int):
                 user, enterprise, form.cleaned_data["commissioner"], reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"服务专员已调整为{assignment.commissioner}。")
             return redirect("enterprises:detail", enterprise.pk)
@@ -309,7 +306,7 @@ def plan_visit(request, enterprise_id: int):
         except DomainError as exc:
             if isinstance(exc, NotPermitted):
                 raise
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已安排{visit.planned_on:%Y-%m-%d}走访。")
             return redirect("enterprises:detail", enterprise.pk)
@@ -340,7 +337,7 @@ def record_visit(request, visit_id: int):
         except DomainError as exc:
             if isinstance(exc, NotPermitted):
                 raise
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             raised = len(data["demands"])
             messages.success(request, "走访情况已登记" + (f"，{raised}项诉求已提交受理。" if raised else "。"))
@@ -369,7 +366,7 @@ def submit_case(request, enterprise_id: int):
         except DomainError as exc:
             if isinstance(exc, NotPermitted):
                 raise
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"诉求已提交，编号{case.number}，等待受理。")
             return redirect("enterprises:detail", enterprise.pk)

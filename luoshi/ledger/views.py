@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError
+from luoshi.core.forms import add_domain_error
 from luoshi.ledger import charts, excel, queries, services
 from luoshi.ledger.forms import (
     EvaluationForm,
@@ -46,10 +47,6 @@ charts_allowed = csp_update({"style-src": ["'unsafe-inline'"]})
 def _ledger_user(request) -> None:
     if not queries.can_use_ledger(request.user):
         raise PermissionDenied
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _filters(request) -> tuple[TaskFilterForm, dict]:
@@ -140,7 +137,7 @@ def task_create(request):
                 areas=data["areas"].replace("，", "、").split("、"),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"任务已交办给{task.lead_unit.display_name}。")
             return redirect("ledger:task", task.pk)
@@ -167,7 +164,7 @@ def report_submit(request, task_id: int):
                 idempotency_key=f"web:{request.user.pk}:{data['idempotency_key']}",
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "进展已报送，等待督查室审核。")
             return redirect("ledger:task", task.pk)
@@ -337,7 +334,7 @@ def indicator_detail(request, indicator_id: int):
         try:
             services.record_indicator_value(request.user, indicator, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "指标值已保存。")
             return redirect("ledger:indicator", indicator.pk)
