@@ -59,7 +59,12 @@ def cmd_demo(args) -> int:
         print(f"  {_pad(role_label, 14)}{username:<14}{who}")
     if args.no_serve:
         return 0
-    return _serve(args.host, args.port, workers=1)
+    # Serve from a fresh interpreter: loading the demo started NumPy/Polars thread pools, and a
+    # gunicorn worker forked from this process would inherit them and hang on exit.
+    sys.stdout.flush()
+    serve = [sys.executable, "-m", "luoshi.cli", "serve", "--host", args.host, "--port", str(args.port)]
+    os.execv(sys.executable, [*serve, "--workers", "1"])  # noqa: S606 -- our own interpreter and arguments
+    return 0
 
 
 def _pad(text: str, width: int) -> str:
@@ -108,6 +113,12 @@ def _serve(host: str, port: int, workers: int) -> int:
         "--timeout",
         "120",
     ]
+    # Gunicorn 25+ opens a control socket at a fixed path under ~/.gunicorn by default: two servers
+    # on one machine would share it, and shutting down waits on it. luoshi does not use it.
+    from gunicorn.config import KNOWN_SETTINGS
+
+    if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
+        sys.argv.append("--no-control-socket")
     WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
     return 0
 
@@ -177,6 +188,15 @@ def cmd_import(args) -> int:
     sys.exit(f"未知的导入类型“{args.kind}”：可用 enterprises。")
 
 
+# --- rules ----------------------------------------------------------------------------------
+
+
+def cmd_rules(args) -> int:
+    from luoshi.policies.cli import main as rules_main
+
+    return rules_main(args.rest, setup=_django)
+
+
 # --- benchmarks ------------------------------------------------------------------------------
 
 
@@ -242,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", help="导入类型：enterprises")
     imp.add_argument("rest", nargs=argparse.REMAINDER)
     imp.set_defaults(func=cmd_import)
+
+    rules = sub.add_parser("rules", help="规则语言：check 检查、eval 判断一家企业、simulate 全库测算", add_help=False)
+    rules.add_argument("rest", nargs=argparse.REMAINDER)
+    rules.set_defaults(func=cmd_rules)
 
     bench = sub.add_parser("bench", help="性能基准测试（如：luoshi bench ledger --scale district）", add_help=False)
     bench.add_argument("name", help="基准名称，如 ledger")

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.enterprises",
     "luoshi.cases",
+    "luoshi.policies",
 ]
 
 MIDDLEWARE = [

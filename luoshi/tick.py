@@ -16,6 +16,7 @@ from django.utils import timezone
 from luoshi.cases import tasks as case_tasks
 from luoshi.ledger import tasks as ledger_tasks
 from luoshi.notices.services import send_pending_emails
+from luoshi.policies import tasks as policy_tasks
 from luoshi.tracking import calendar
 from luoshi.tracking.models import JobRun
 
@@ -43,6 +44,7 @@ JOBS: list[Job] = [
     Job("ledger.reminders", ledger_tasks.send_reminders, daily=True),
     Job("cases.colours", case_tasks.refresh, daily=True),
     Job("cases.reminders", case_tasks.send_reminders, daily=True),
+    Job("policies.windows", policy_tasks.send_window_alerts, daily=True),
 ]
 
 

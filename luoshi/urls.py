@@ -20,6 +20,7 @@ urlpatterns = [
     path("ledger/", include("luoshi.ledger.urls")),
     path("cases/", include("luoshi.cases.urls")),
     path("enterprises/", include("luoshi.enterprises.urls")),
+    path("policies/", include("luoshi.policies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

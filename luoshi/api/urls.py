@@ -31,12 +31,14 @@ def _register() -> None:
     from luoshi.ledger.api import router as ledger_router
     from luoshi.notices.api import router as notices_router
     from luoshi.org.api import router as org_router
+    from luoshi.policies.api import router as policies_router
 
     api.add_router("/org", org_router)
     api.add_router("/notices", notices_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/cases", cases_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/policies", policies_router)
 
 
 _register()

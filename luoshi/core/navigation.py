@@ -20,6 +20,7 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...] | None = None
     section: str = ""  # the first path segment the item owns, for highlighting
+    secondary: bool = False  # personal tools, shown beside the user's name rather than in the main bar
 
     def visible_to(self, user) -> bool:
         return self.roles is None or permissions.allowed(user, self.roles)
@@ -51,10 +52,15 @@ NAV: tuple[NavItem, ...] = (
     ),
     NavItem("待办诉求", "cases:queue", (Role.UNIT_REPORTER,), "cases/queue"),
     NavItem("受理交办", "cases:dispatch", (Role.SUPERVISOR,), "cases/dispatch"),
+    NavItem("企业名录", "enterprises:list", (*ALL_GOVERNMENT, Role.ENTERPRISE_USER), "enterprises"),
+    NavItem("专员工作台", "enterprises:workbench", (Role.COMMISSIONER,), "enterprises/workbench"),
+    NavItem("走访覆盖", "enterprises:coverage", (Role.LEADER, Role.SUPERVISOR, Role.ADMIN), "enterprises/coverage"),
+    NavItem("政策库", "policies:library", None, "policies"),
+    NavItem("政策测算", "policies:simulate", (Role.REVIEWER,), "policies/simulate"),
     NavItem("单位名录", "org:units", ALL_GOVERNMENT, "units"),
     NavItem("通知", "notices:inbox", None, "notices"),
-    NavItem("工作日历", "tracking:calendar", None, "calendar"),
-    NavItem("API令牌", "org:tokens", None, "tokens"),
+    NavItem("工作日历", "tracking:calendar", None, "calendar", secondary=True),
+    NavItem("API令牌", "org:tokens", None, "tokens", secondary=True),
 )
 
 
@@ -64,4 +70,6 @@ def items_for(user, path: str) -> list[dict]:
     trimmed = path.strip("/")
     matches = [i for i in visible if i.section and (trimmed == i.section or trimmed.startswith(i.section + "/"))]
     active = max(matches, key=lambda i: len(i.section)) if matches else (visible[0] if trimmed == "" else None)
-    return [{"label": i.label, "url": reverse(i.url_name), "active": i is active} for i in visible]
+    return [
+        {"label": i.label, "url": reverse(i.url_name), "active": i is active, "secondary": i.secondary} for i in visible
+    ]
