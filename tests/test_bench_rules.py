@@ -1,0 +1,60 @@
+"""``luoshi bench rules`` runs end to end at a small size, and its contenders agree. Times are never asserted."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+KEYS = {"rows", "rules", "luoshi_s", "numpy_floor_s", "openfisca_s", "one_record_us", "one_record_trace_us", "agree"}
+
+
+def test_the_rules_benchmark_agrees_with_its_numpy_floor_and_prints_one_json_object(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
+    args = [
+        "--rows", "2000", "--no-openfisca", "--json", "--repeat", "1",
+        "--sample", "200", "--trace-sample", "20", "--boundary-sample", "300",
+        "--var-dir", str(tmp_path / "var"),
+    ]  # fmt: skip
+    result = subprocess.run(  # noqa: S603 -- our own interpreter and module, fixed arguments
+        [sys.executable, "-m", "luoshi.cli", "bench", "rules", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    figures = json.loads(result.stdout)  # exactly one JSON object on stdout; progress goes to stderr
+    assert set(figures) >= KEYS
+    assert figures["rows"] == 2000
+    assert figures["rules"] == 50
+    assert figures["openfisca_s"] is None
+    assert figures["agree"] is True
+    assert figures["agree_luoshi_floor"] is True
+    assert figures["one_record_agree"] is True
+    assert figures["boundary_agree"] is True
+    assert figures["counts"]["luoshi"] == figures["counts"]["numpy_floor"]
+    assert len(figures["counts"]["luoshi"]) == 50
+    # The generated data is not degenerate: almost every rule picks out someone even among 2,000
+    # enterprises (a few pick out one in a thousand), and no rule picks everyone.
+    assert sum(count > 0 for count in figures["counts"]["luoshi"]) >= 45
+    assert max(figures["counts"]["luoshi"]) < 2000
+    for key in ("luoshi_s", "numpy_floor_s", "one_record_us", "one_record_trace_us"):
+        assert figures[key] > 0, key
+    assert not (tmp_path / "var").exists() or not any((tmp_path / "var").glob("rules-*"))
+
+
+def test_every_rule_is_written_three_times_and_parses():
+    sys.path.insert(0, str(REPO_ROOT))
+    from benchmarks import rules as bench
+    from luoshi.rules import parse
+
+    assert len(bench.RULES) == 50
+    assert len({rule.key for rule in bench.RULES}) == 50
+    for rule in bench.RULES:
+        assert parse(rule.luoshi).kind == "condition", rule.key
+        assert callable(rule.numpy), rule.key
+        assert callable(rule.openfisca), rule.key
