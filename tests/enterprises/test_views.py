@@ -16,7 +16,7 @@ from luoshi.enterprises import services
 from luoshi.enterprises.choices import VisitStatus
 from luoshi.enterprises.models import CommissionerAssignment, Enterprise, Visit, YearFigure
 from luoshi.org.choices import Role
-from tests.enterprises.conftest import make_uscc
+from tests.enterprises.fixtures import make_uscc
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

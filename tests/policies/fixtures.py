@@ -7,14 +7,14 @@ from luoshi.enterprises import services as enterprise_services
 from luoshi.org.choices import Role
 from luoshi.policies import services
 from luoshi.policies.choices import BenefitType, ClauseStatus, DocumentStatus, Level, WindowKind
-from tests.enterprises.conftest import enterprises, make_uscc  # noqa: F401 — the fixture this one builds on
+from tests.enterprises.fixtures import make_uscc
 from tests.factories import make_user
 
 TODAY = date(2025, 6, 10)
 
 
 @pytest.fixture
-def library(enterprises):  # noqa: F811 — the imported fixture, requested by name
+def library(enterprises):
     """A small policy library on top of the ``enterprises`` world.
 
     - ``reviewer`` (政策审核员 of 区经信委) keeps ``measure`` (a district measure of 区经信委) and
