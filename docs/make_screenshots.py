@@ -36,6 +36,9 @@ SHOTS = [
     ("jxw", "/cases/queue/", "case-queue.png"),
     ("admin", "/units/", "units.png"),
     ("admin", "/calendar/?year=2025", "calendar.png"),
+    ("shenhe", "/policies/?q=专精特新", "policies-search.png"),
+    ("shenhe", "/policies/simulations/1/", "policies-simulation.png"),
+    ("shenhe", "/policies/clauses/3/edit/", "policies-rule-editor.png"),
 ]
 
 
