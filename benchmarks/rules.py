@@ -10,12 +10,23 @@ Three contenders compute the same 50 eligibility masks over the same generated e
 - **OpenFisca-core**, in a virtual environment of its own (``var/bench/openfisca-venv``, created on
   first use; OpenFisca is not a dependency of luoshi): a ``TaxBenefitSystem`` with an enterprise
   entity and a ``Variable`` with a formula per rule, run by ``benchmarks/rules_openfisca.py`` as a
-  subprocess on the same data written to ``var/bench/`` as ``.npz``.
+  subprocess on the same data written to ``var/bench/`` as ``.npz``, in two models:
 
-Each rule is written three times, side by side in :data:`RULES`, so a reader can check that they
-say the same thing. Every contender is timed as the best of ``--repeat`` runs after a warm-up;
-building luoshi's table (and OpenFisca's simulation) from the columns is timed apart. The masks
-are compared record by record: luoshi and the floor must agree exactly; OpenFisca keeps float
+  - **idiomatic** (``openfisca_s``, the contender the ≥4× target is judged against): the codes as an
+    OpenFisca country package declares them: the industry as text (``value_type = str``,
+    ``max_length = 4``: ``b"3911"``, ``b"0111"``) tested with prefix tests as openfisca-france tests
+    ``depcom`` (``startswith(depcom, b"971")``; a set of prefixes as ``sum([startswith(…) for …]) > 0``;
+    a section as the set of its divisions' prefixes), and street, chain and size as ``Enum``
+    variables compared with ``==`` to their members;
+  - **int** (``openfisca_int_s``, reported beside it): luoshi's and the floor's layout, the codes as
+    integers (an industry prefix is an integer range, a street a 9-digit code, chain and size
+    indexes).
+
+Each rule is written side by side in :data:`RULES` (luoshi text, NumPy mask, OpenFisca formula, and
+the idiomatic formula where the codes make it differ), so a reader can check that they say the same
+thing. Every contender is timed as the best of ``--repeat`` runs after a warm-up; building luoshi's
+table (and OpenFisca's simulation) from the columns is timed apart. The masks are compared record
+by record: luoshi, the floor and both OpenFisca models must agree exactly; OpenFisca keeps float
 variables as float32, so the generated data keeps every ratio and growth rate the rules test at
 least 1e-5 (relative) away from its threshold, where float32 and exact decimal arithmetic agree
 (``nudge_off_thresholds``). Then the one-record path: all 50 rules on one enterprise's
@@ -38,6 +49,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -303,13 +315,19 @@ def _sizes(industry, employees, revenue, assets) -> np.ndarray:
 # ``numpy``: the hand-written mask over the floor's layout (``c`` is a Data).
 # ``openfisca``: the formula of an OpenFisca ``Variable`` (``e`` is the enterprise population, ``p``
 #   the figure year, ``p.last_year`` the year before; the variables the formulas share are in
-#   OPENFISCA_DERIVED).
+#   OPENFISCA_DERIVED) over the integer codes: the int model's formula, and the idiomatic model's too
+#   where the rule tests no code.
+# ``openfisca_idiomatic``: the idiomatic model's formula, only where it differs: industry as 4-character
+#   text tested by prefix (``startswith(e("industry", p), b"39")``; a section is the set of its
+#   divisions' prefixes, ``_sections("H")``; 制造业 and 工业, which many rules test, are variables
+#   of their own, computed once), street, chain and size as Enums (``e("size", p) == OF.Size.小型``).
 #
 # The semantics all three follow are luoshi's: a condition on missing data is false (also under
 # ``not``: the floor writes ``a < k`` rather than ``~(a >= k)``, and NaN compares false), and a ratio
 # or growth rate whose divisor is not positive is missing (the floor tests ``b > 0``; OpenFisca's
-# shared ratios are NaN there). Industry codes are integers, so a prefix is a range: division 39 is
-# 3900 ≤ code < 4000, section C (divisions 13–43) 1300 ≤ code < 4400. Ratios and growth rates are
+# shared ratios are NaN there). In the floor and the int model industry codes are integers, so a
+# prefix is a range: division 39 is 3900 ≤ code < 4000, section C (divisions 13–43) 1300 ≤ code <
+# 4400; in the idiomatic model the code is text and a prefix a prefix. Ratios and growth rates are
 # cross-multiplied in the floor (a ≥ k·b) and divided in OpenFisca (a / b ≥ k), as each would
 # naturally be written.
 
@@ -321,6 +339,11 @@ class Rule:
     luoshi: str
     numpy: Callable[[Data], np.ndarray]
     openfisca: Callable
+    openfisca_idiomatic: Callable | None = None  # None: the rule tests no code, ``openfisca`` serves both
+
+    def formula(self, model: str) -> Callable:
+        """The OpenFisca formula of ``model`` ("idiomatic" or "int")."""
+        return (self.openfisca_idiomatic or self.openfisca) if model == "idiomatic" else self.openfisca
 
 
 def _between(x, lo, hi):
@@ -360,6 +383,44 @@ def _share(a, b, k):
 
 
 _isin = np.isin
+startswith = np.char.startswith  # as openfisca-france imports it (numpy.core.defchararray.startswith)
+
+# GB/T 4754-2017 sections (门类) as ranges of divisions (大类).
+SECTIONS = {"A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52),
+            "G": (53, 60), "H": (61, 62), "I": (63, 65), "K": (70, 70), "O": (80, 82)}  # fmt: skip
+
+
+def _sections(*letters: str) -> list[bytes]:
+    """The sections' division prefixes, as an OpenFisca formula lists them: ``_sections("H")`` is
+    ``[b"61", b"62"]``."""
+    return [b"%02d" % d for s in letters for d in range(SECTIONS[s][0], SECTIONS[s][1] + 1)]
+
+
+def _starts(codes, prefixes: list[bytes]):
+    """A code with any of the prefixes, the way openfisca-france tests a set of départements on
+    ``depcom``: ``sum([startswith(depcom, str.encode(code)) for code in departements]) > 0``."""
+    return sum([startswith(codes, prefix) for prefix in prefixes]) > 0
+
+
+def _any_of(values, members):
+    """``values`` equal to any of ``members``: an Enum array allows only ``==`` and ``!=``, so a set
+    is tested as openfisca-france tests one, ``sum([statut == T.a for …]) > 0`` (also for codes)."""
+    return sum([values == member for member in members]) > 0
+
+
+class OF:
+    """The idiomatic model's Enum classes. OpenFisca cannot be imported here: rules_openfisca.py builds
+    them from :data:`OPENFISCA_ENUMS` (``openfisca_core.indexed_enums.Enum``, the member named as its
+    text, the first member the default) and sets them on this class before any formula runs."""
+
+    Street: Any = None
+    Chain: Any = None
+    Size: Any = None
+
+
+def _streets(names: list[str]) -> list:
+    """The idiomatic model's Street members for names."""
+    return [OF.Street[name] for name in names]
 
 
 def _names(names: list[str]) -> str:
@@ -371,7 +432,8 @@ RULES: list[Rule] = [
     Rule("R01", "规上制造业：制造业，上年度营业收入不低于2000万元",
          "industry in C and revenue >= 2000万元",
          lambda c: _mfg(c) & (c.revenue >= 2000),
-         lambda e, p: _of_mfg(e, p) & (e("revenue", p) >= 2000)),
+         lambda e, p: _of_mfg(e, p) & (e("revenue", p) >= 2000),
+         lambda e, p: e("manufacturing", p) & (e("revenue", p) >= 2000)),
     Rule("R02", "高企研发补助：高新技术企业，研发费用占营业收入比重不低于3%",
          '企业标签 has "高新技术企业" 且 研发费用占营业收入比重 >= 3%',
          lambda c: c.high_tech & _share(c.rd_expense, c.revenue, 0.03),
@@ -383,15 +445,18 @@ RULES: list[Rule] = [
     Rule("R04", "电子信息制造增长：行业39，营业收入增长不低于10%",
          "industry in [39] and revenue_growth >= 10%",
          lambda c: _between(c.industry, 3900, 4000) & _grows(c.revenue, c.revenue_prev, 1.10),
-         lambda e, p: (e("division", p) == 39) & (e("revenue_growth", p) >= 0.10)),
+         lambda e, p: (e("division", p) == 39) & (e("revenue_growth", p) >= 0.10),
+         lambda e, p: startswith(e("industry", p), b"39") & (e("revenue_growth", p) >= 0.10)),
     Rule("R05", "汽摩稳岗：行业36或37，从业人员不少于100人",
          "industry in [36, 37] and employees >= 100人",
          lambda c: _between(c.industry, 3600, 3800) & (c.employees >= 100),
-         lambda e, p: _isin(e("division", p), [36, 37]) & (e("employees", p) >= 100)),
+         lambda e, p: _isin(e("division", p), [36, 37]) & (e("employees", p) >= 100),
+         lambda e, p: _starts(e("industry", p), [b"36", b"37"]) & (e("employees", p) >= 100)),
     Rule("R06", "城区住宿餐饮：中山路、胜利路、南大街街道，住宿和餐饮业",
          f"street in {_names(CENTRAL)} and industry in H",
          lambda c: _isin(c.street, [STREET[s] for s in CENTRAL]) & _between(c.industry, 6100, 6300),
-         lambda e, p: _isin(e("street", p), [STREET[s] for s in CENTRAL]) & _isin(e("division", p), [61, 62])),
+         lambda e, p: _isin(e("street", p), [STREET[s] for s in CENTRAL]) & _isin(e("division", p), [61, 62]),
+         lambda e, p: _any_of(e("street", p), _streets(CENTRAL)) & _starts(e("industry", p), _sections("H"))),
     Rule("R07", "初创科技：成立不满3年的科技型中小企业",
          'age < 3 and tags has "科技型中小企业"',
          lambda c: (c.founded > _cutoff(3)) & c.tech_sme,
@@ -409,27 +474,35 @@ RULES: list[Rule] = [
          lambda c: (_between(c.industry, 5100, 5200) & (c.revenue >= 2000))
          | (_between(c.industry, 5200, 5300) & (c.revenue >= 500)),
          lambda e, p: ((e("division", p) == 51) & (e("revenue", p) >= 2000))
-         | ((e("division", p) == 52) & (e("revenue", p) >= 500))),
+         | ((e("division", p) == 52) & (e("revenue", p) >= 500)),
+         lambda e, p: (startswith(e("industry", p), b"51") & (e("revenue", p) >= 2000))
+         | (startswith(e("industry", p), b"52") & (e("revenue", p) >= 500))),
     Rule("R11", "小微外贸：小型或微型外贸企业，出口额不低于100万元",
          'size in ["小型", "微型"] and tags has "外贸企业" and exports >= 100万元',
          lambda c: _isin(c.size, [SIZE["小型"], SIZE["微型"]]) & c.exporter & (c.exports >= 100),
-         lambda e, p: _isin(e("size", p), [SIZE["小型"], SIZE["微型"]]) & e("exporter", p) & (e("exports", p) >= 100)),
+         lambda e, p: _isin(e("size", p), [SIZE["小型"], SIZE["微型"]]) & e("exporter", p) & (e("exports", p) >= 100),
+         lambda e, p: _any_of(e("size", p), [OF.Size.小型, OF.Size.微型]) & e("exporter", p)
+         & (e("exports", p) >= 100)),
     Rule("R12", "智能装备增长：智能装备产业链，营业收入增长不低于15%",
          '产业链 = "智能装备" 且 营业收入增长率 >= 15%',
          lambda c: (c.chain == CHAIN["智能装备"]) & _grows(c.revenue, c.revenue_prev, 1.15),
-         lambda e, p: (e("chain", p) == CHAIN["智能装备"]) & (e("revenue_growth", p) >= 0.15)),
+         lambda e, p: (e("chain", p) == CHAIN["智能装备"]) & (e("revenue_growth", p) >= 0.15),
+         lambda e, p: (e("chain", p) == OF.Chain.智能装备) & (e("revenue_growth", p) >= 0.15)),
     Rule("R13", "数字经济用工：电子信息或数字经济产业链，从业人员不少于50人",
          'chain in ["电子信息", "数字经济"] and employees >= 50人',
          lambda c: _isin(c.chain, [CHAIN["电子信息"], CHAIN["数字经济"]]) & (c.employees >= 50),
-         lambda e, p: _isin(e("chain", p), [CHAIN["电子信息"], CHAIN["数字经济"]]) & (e("employees", p) >= 50)),
+         lambda e, p: _isin(e("chain", p), [CHAIN["电子信息"], CHAIN["数字经济"]]) & (e("employees", p) >= 50),
+         lambda e, p: _any_of(e("chain", p), [OF.Chain.电子信息, OF.Chain.数字经济]) & (e("employees", p) >= 50)),
     Rule("R14", "汽车零部件龙头：行业3670，营业收入不低于5000万元",
          "industry in [3670] and revenue >= 5000万元",
          lambda c: (c.industry == 3670) & (c.revenue >= 5000),
-         lambda e, p: (e("industry", p) == 3670) & (e("revenue", p) >= 5000)),
+         lambda e, p: (e("industry", p) == 3670) & (e("revenue", p) >= 5000),
+         lambda e, p: (e("industry", p) == b"3670") & (e("revenue", p) >= 5000)),
     Rule("R15", "计算机和电子器件：行业391、397或398，有研发费用",
          "industry in [391, 397, 398] and rd_expense > 0",
          lambda c: (_between(c.industry, 3910, 3920) | _between(c.industry, 3970, 3990)) & (c.rd_expense > 0),
-         lambda e, p: _isin(e("industry", p) // 10, [391, 397, 398]) & (e("rd_expense", p) > 0)),
+         lambda e, p: _isin(e("industry", p) // 10, [391, 397, 398]) & (e("rd_expense", p) > 0),
+         lambda e, p: _starts(e("industry", p), [b"391", b"397", b"398"]) & (e("rd_expense", p) > 0)),
     Rule("R16", "小巨人：小巨人企业，或营业收入不低于5000万元的专精特新企业",
          'tags has "小巨人" or (tags has "专精特新" and revenue >= 5000万元)',
          lambda c: c.little_giant | (c.specialised & (c.revenue >= 5000)),
@@ -457,19 +530,24 @@ RULES: list[Rule] = [
     Rule("R22", "老字号制造：成立10年以上的规上制造业企业",
          "行业 in C 且 成立年限 >= 10年 且 规上企业",
          lambda c: _mfg(c) & (c.founded <= _cutoff(10)) & c.above_scale,
-         lambda e, p: _of_mfg(e, p) & (e("founded", p) <= _cutoff(10)) & e("above_scale", p)),
+         lambda e, p: _of_mfg(e, p) & (e("founded", p) <= _cutoff(10)) & e("above_scale", p),
+         lambda e, p: e("manufacturing", p) & (e("founded", p) <= _cutoff(10)) & e("above_scale", p)),
     Rule("R23", "镇域农业：16个镇的农林牧渔业企业",
          f"street in {_names(TOWNS)} and industry in A",
          lambda c: _isin(c.street, [STREET[t] for t in TOWNS]) & (c.industry < 600),
-         lambda e, p: _isin(e("street", p), [STREET[t] for t in TOWNS]) & (e("division", p) <= 5)),
+         lambda e, p: _isin(e("street", p), [STREET[t] for t in TOWNS]) & (e("division", p) <= 5),
+         lambda e, p: _any_of(e("street", p), _streets(TOWNS)) & _starts(e("industry", p), _sections("A"))),
     Rule("R24", "软件企业：行业65，从业人员不少于20人，营业收入不低于500万元",
          "industry in [65] and employees >= 20人 and revenue >= 500万元",
          lambda c: _between(c.industry, 6500, 6600) & (c.employees >= 20) & (c.revenue >= 500),
-         lambda e, p: (e("division", p) == 65) & (e("employees", p) >= 20) & (e("revenue", p) >= 500)),
+         lambda e, p: (e("division", p) == 65) & (e("employees", p) >= 20) & (e("revenue", p) >= 500),
+         lambda e, p: startswith(e("industry", p), b"65") & (e("employees", p) >= 20) & (e("revenue", p) >= 500)),
     Rule("R25", "物流（不含仓储）：交通运输、仓储和邮政业中行业59以外的，营业收入不低于1000万元",
          "industry in G and industry not in [59] and revenue >= 1000万元",
          lambda c: _between(c.industry, 5300, 6100) & ~_between(c.industry, 5900, 6000) & (c.revenue >= 1000),
          lambda e, p: (e("division", p) >= 53) & (e("division", p) <= 60) & (e("division", p) != 59)
+         & (e("revenue", p) >= 1000),
+         lambda e, p: _starts(e("industry", p), _sections("G")) & ~startswith(e("industry", p), b"59")
          & (e("revenue", p) >= 1000)),
     Rule("R26", "研发投入：高新技术企业或科技型中小企业，研发费用不低于200万元",
          '(tags has "高新技术企业" or tags has "科技型中小企业") and rd_expense >= 200万元',
@@ -478,15 +556,18 @@ RULES: list[Rule] = [
     Rule("R27", "中型制造：中型制造业企业",
          'size = "中型" and industry in C',
          lambda c: (c.size == SIZE["中型"]) & _mfg(c),
-         lambda e, p: (e("size", p) == SIZE["中型"]) & _of_mfg(e, p)),
+         lambda e, p: (e("size", p) == SIZE["中型"]) & _of_mfg(e, p),
+         lambda e, p: (e("size", p) == OF.Size.中型) & e("manufacturing", p)),
     Rule("R28", "电子信息高研发：电子信息产业链，研发强度不低于5%",
          'chain = "电子信息" and rd_ratio >= 5%',
          lambda c: (c.chain == CHAIN["电子信息"]) & _share(c.rd_expense, c.revenue, 0.05),
-         lambda e, p: (e("chain", p) == CHAIN["电子信息"]) & (e("rd_ratio", p) >= 0.05)),
+         lambda e, p: (e("chain", p) == CHAIN["电子信息"]) & (e("rd_ratio", p) >= 0.05),
+         lambda e, p: (e("chain", p) == OF.Chain.电子信息) & (e("rd_ratio", p) >= 0.05)),
     Rule("R29", "高增长制造：制造业，营业收入不低于1000万元，增长不低于30%",
          "industry in C and revenue >= 1000万元 and revenue_growth >= 30%",
          lambda c: _mfg(c) & (c.revenue >= 1000) & _grows(c.revenue, c.revenue_prev, 1.30),
-         lambda e, p: _of_mfg(e, p) & (e("revenue", p) >= 1000) & (e("revenue_growth", p) >= 0.30)),
+         lambda e, p: _of_mfg(e, p) & (e("revenue", p) >= 1000) & (e("revenue_growth", p) >= 0.30),
+         lambda e, p: e("manufacturing", p) & (e("revenue", p) >= 1000) & (e("revenue_growth", p) >= 0.30)),
     Rule("R30", "纾困：营业收入下降超过10%，从业人员不少于50人",
          "revenue_growth < -10% and employees >= 50人",
          lambda c: (c.revenue_prev > 0) & (c.revenue < 0.90 * c.revenue_prev) & (c.employees >= 50),
@@ -498,11 +579,13 @@ RULES: list[Rule] = [
     Rule("R32", "工业产值：制造业，工业总产值不低于2000万元，研发强度不低于1%",
          "industry in C and industrial_output >= 2000万元 and rd_ratio >= 1%",
          lambda c: _mfg(c) & (c.industrial_output >= 2000) & _share(c.rd_expense, c.revenue, 0.01),
-         lambda e, p: _of_mfg(e, p) & (e("industrial_output", p) >= 2000) & (e("rd_ratio", p) >= 0.01)),
+         lambda e, p: _of_mfg(e, p) & (e("industrial_output", p) >= 2000) & (e("rd_ratio", p) >= 0.01),
+         lambda e, p: e("manufacturing", p) & (e("industrial_output", p) >= 2000) & (e("rd_ratio", p) >= 0.01)),
     Rule("R33", "非房地产、非批零的大企业：不属房地产业、批发和零售业，营业收入不低于3000万元",
          "industry not in [K, F] and revenue >= 3000万元",
          lambda c: ~(_between(c.industry, 7000, 7100) | _between(c.industry, 5100, 5300)) & (c.revenue >= 3000),
-         lambda e, p: ~_isin(e("division", p), [51, 52, 70]) & (e("revenue", p) >= 3000)),
+         lambda e, p: ~_isin(e("division", p), [51, 52, 70]) & (e("revenue", p) >= 3000),
+         lambda e, p: ~_starts(e("industry", p), _sections("K", "F")) & (e("revenue", p) >= 3000)),
     Rule("R34", "新设企业：成立不满2年，营业收入不低于200万元",
          "age < 2 and revenue >= 200万元",
          lambda c: (c.founded > _cutoff(2)) & (c.revenue >= 200),
@@ -510,11 +593,14 @@ RULES: list[Rule] = [
     Rule("R35", "食品规上：行业13、14或15，营业收入不低于2000万元",
          "industry in [13, 14, 15] and revenue >= 2000万元",
          lambda c: _between(c.industry, 1300, 1600) & (c.revenue >= 2000),
-         lambda e, p: _isin(e("division", p), [13, 14, 15]) & (e("revenue", p) >= 2000)),
+         lambda e, p: _isin(e("division", p), [13, 14, 15]) & (e("revenue", p) >= 2000),
+         lambda e, p: _starts(e("industry", p), [b"13", b"14", b"15"]) & (e("revenue", p) >= 2000)),
     Rule("R36", "园区制造：卫星湖、大安、陈食街道的制造业，资产总额不低于5000万元",
          f"镇街 in {_names(PARKS)} 且 行业 in C 且 资产总额 >= 5000万元",
          lambda c: _isin(c.street, [STREET[s] for s in PARKS]) & _mfg(c) & (c.total_assets >= 5000),
          lambda e, p: _isin(e("street", p), [STREET[s] for s in PARKS]) & _of_mfg(e, p)
+         & (e("total_assets", p) >= 5000),
+         lambda e, p: _any_of(e("street", p), _streets(PARKS)) & e("manufacturing", p)
          & (e("total_assets", p) >= 5000)),
     Rule("R37", "瞪羚：瞪羚企业，营业收入增长不低于20%",
          'tags has "瞪羚企业" and revenue_growth >= 20%',
@@ -524,15 +610,19 @@ RULES: list[Rule] = [
          'size = "小型" and employees between 20人 and 299人 and rd_expense > 0',
          lambda c: (c.size == SIZE["小型"]) & _between(c.employees, 20, 300) & (c.rd_expense > 0),
          lambda e, p: (e("size", p) == SIZE["小型"]) & (e("employees", p) >= 20) & (e("employees", p) < 300)
+         & (e("rd_expense", p) > 0),
+         lambda e, p: (e("size", p) == OF.Size.小型) & (e("employees", p) >= 20) & (e("employees", p) < 300)
          & (e("rd_expense", p) > 0)),
     Rule("R39", "能源：电力、热力、燃气及水生产和供应业，营业收入不低于1000万元",
          "industry in D and revenue >= 1000万元",
          lambda c: _between(c.industry, 4400, 4700) & (c.revenue >= 1000),
-         lambda e, p: (e("division", p) >= 44) & (e("division", p) <= 46) & (e("revenue", p) >= 1000)),
+         lambda e, p: (e("division", p) >= 44) & (e("division", p) <= 46) & (e("revenue", p) >= 1000),
+         lambda e, p: _starts(e("industry", p), _sections("D")) & (e("revenue", p) >= 1000)),
     Rule("R40", "建筑业：营业收入不低于5000万元",
          "industry in E and revenue >= 5000万元",
          lambda c: _between(c.industry, 4700, 5100) & (c.revenue >= 5000),
-         lambda e, p: (e("division", p) >= 47) & (e("division", p) <= 50) & (e("revenue", p) >= 5000)),
+         lambda e, p: (e("division", p) >= 47) & (e("division", p) <= 50) & (e("revenue", p) >= 5000),
+         lambda e, p: _starts(e("industry", p), _sections("E")) & (e("revenue", p) >= 5000)),
     Rule("R41", "规下研发：尚非规上，研发强度不低于2%，研发费用增长不低于10%",
          "not above_scale and rd_ratio >= 2% and rd_growth >= 10%",
          lambda c: ~c.above_scale & _share(c.rd_expense, c.revenue, 0.02)
@@ -541,7 +631,8 @@ RULES: list[Rule] = [
     Rule("R42", "链上规上增长：属于任一重点产业链的规上企业，营业收入增长不低于8%",
          f"chain in {_names(CHAINS)} and above_scale and revenue_growth >= 8%",
          lambda c: (c.chain >= 0) & c.above_scale & _grows(c.revenue, c.revenue_prev, 1.08),
-         lambda e, p: (e("chain", p) >= 0) & e("above_scale", p) & (e("revenue_growth", p) >= 0.08)),
+         lambda e, p: (e("chain", p) >= 0) & e("above_scale", p) & (e("revenue_growth", p) >= 0.08),
+         lambda e, p: (e("chain", p) != OF.Chain.无) & e("above_scale", p) & (e("revenue_growth", p) >= 0.08)),
     Rule("R43", "龙头企业：营业收入不低于4亿元，或从业人员不少于1000人",
          "revenue >= 4亿元 or employees >= 1000人",
          lambda c: (c.revenue >= 40000) | (c.employees >= 1000),
@@ -551,11 +642,14 @@ RULES: list[Rule] = [
          lambda c: (c.size == SIZE["微型"]) & (c.founded <= _cutoff(1))
          & (_between(c.industry, 6100, 6300) | _between(c.industry, 8000, 8300)),
          lambda e, p: (e("size", p) == SIZE["微型"]) & (e("founded", p) <= _cutoff(1))
-         & _isin(e("division", p), [61, 62, 80, 81, 82])),
+         & _isin(e("division", p), [61, 62, 80, 81, 82]),
+         lambda e, p: (e("size", p) == OF.Size.微型) & (e("founded", p) <= _cutoff(1))
+         & _starts(e("industry", p), _sections("H", "O"))),
     Rule("R45", "通用设备：行业3411、3421或3441，研发费用不低于50万元",
          "industry in [3411, 3421, 3441] and rd_expense >= 50万元",
          lambda c: _isin(c.industry, [3411, 3421, 3441]) & (c.rd_expense >= 50),
-         lambda e, p: _isin(e("industry", p), [3411, 3421, 3441]) & (e("rd_expense", p) >= 50)),
+         lambda e, p: _isin(e("industry", p), [3411, 3421, 3441]) & (e("rd_expense", p) >= 50),
+         lambda e, p: _any_of(e("industry", p), [b"3411", b"3421", b"3441"]) & (e("rd_expense", p) >= 50)),
     Rule("R46", "纳税增长：规上企业，纳税比上年增长不低于10%",
          "规上企业 且 纳税额增长率 >= 10%",
          lambda c: c.above_scale & _grows(c.tax_paid, c.tax_paid_prev, 1.10),
@@ -569,29 +663,57 @@ RULES: list[Rule] = [
     Rule("R48", "医药：行业27或1391，营业收入不低于1000万元",
          "industry in [27, 1391] and revenue >= 1000万元",
          lambda c: (_between(c.industry, 2700, 2800) | (c.industry == 1391)) & (c.revenue >= 1000),
-         lambda e, p: ((e("division", p) == 27) | (e("industry", p) == 1391)) & (e("revenue", p) >= 1000)),
+         lambda e, p: ((e("division", p) == 27) | (e("industry", p) == 1391)) & (e("revenue", p) >= 1000),
+         lambda e, p: (startswith(e("industry", p), b"27") | (e("industry", p) == b"1391"))
+         & (e("revenue", p) >= 1000)),
     Rule("R49", "用工大户：从业人员300人以上的制造业，或100人以上的信息传输、软件和信息技术服务业",
          "(industry in C and employees >= 300人) or (industry in I and employees >= 100人)",
          lambda c: (_mfg(c) & (c.employees >= 300)) | (_between(c.industry, 6300, 6600) & (c.employees >= 100)),
          lambda e, p: (_of_mfg(e, p) & (e("employees", p) >= 300))
-         | (_isin(e("division", p), [63, 64, 65]) & (e("employees", p) >= 100))),
+         | (_isin(e("division", p), [63, 64, 65]) & (e("employees", p) >= 100)),
+         lambda e, p: (e("manufacturing", p) & (e("employees", p) >= 300))
+         | (_starts(e("industry", p), _sections("I")) & (e("employees", p) >= 100))),
     Rule("R50", "城区以外的制造：不在中山路、胜利路、南大街街道，成立满3年，营业收入不低于500万元",
          f"street not in {_names(CENTRAL)} and industry in C and revenue >= 500万元 and age >= 3",
          lambda c: ~_isin(c.street, [STREET[s] for s in CENTRAL]) & _mfg(c) & (c.revenue >= 500)
          & (c.founded <= _cutoff(3)),
          lambda e, p: ~_isin(e("street", p), [STREET[s] for s in CENTRAL]) & _of_mfg(e, p)
+         & (e("revenue", p) >= 500) & (e("founded", p) <= _cutoff(3)),
+         lambda e, p: ~_any_of(e("street", p), _streets(CENTRAL)) & e("manufacturing", p)
          & (e("revenue", p) >= 500) & (e("founded", p) <= _cutoff(3))),
 ]  # fmt: skip
 
-# OpenFisca's model around the rules: its input variables (name, value type, yearly, label) —
+# OpenFisca's models around the rules: their input variables (name, value type, yearly, label) —
 # the floor's columns, with ``<name>_prev`` given as the figure for the year before — and the
-# variables the formulas share (computed once per simulation and cached, as OpenFisca does).
+# variables the formulas share (computed once per simulation and cached, as OpenFisca does). The two
+# models differ only in the four code columns and in the derived variables over the industry code.
+# Value types: "int", "float", "bool", "date"; "text:4" is ``value_type = str`` with
+# ``max_length = 4`` (NumPy ``S4``); "enum:Street" is ``value_type = Enum`` with
+# ``possible_values = OF.Street`` and its first member as ``default_value``.
+MODELS = ("idiomatic", "int")
+OPENFISCA_CODES: dict[str, list[tuple[str, str, bool, str]]] = {
+    "idiomatic": [
+        ("industry", "text:4", False, "行业代码（GB/T 4754-2017小类，4位）"),
+        ("street", "enum:Street", False, "所在镇街"),
+        ("chain", "enum:Chain", False, "重点产业链"),
+        ("size", "enum:Size", False, "企业规模"),
+    ],
+    "int": [
+        ("industry", "int", False, "行业代码（GB/T 4754-2017小类）"),
+        ("street", "int", False, "所在镇街（区划代码）"),
+        ("chain", "int", False, "重点产业链"),
+        ("size", "int", False, "企业规模"),
+    ],
+}
+# The idiomatic model's Enums: member names (= their text); the first is the default_value, and the
+# value given to an enterprise outside every chain or every size class.
+OPENFISCA_ENUMS: dict[str, list[str]] = {
+    "Street": ["未填报", *STREET],
+    "Chain": ["无", *CHAINS],
+    "Size": ["未划型", *SIZES],
+}
 OPENFISCA_INPUTS: list[tuple[str, str, bool, str]] = [
-    ("industry", "int", False, "行业代码（GB/T 4754-2017小类）"),
-    ("street", "int", False, "所在镇街（区划代码）"),
     ("founded", "date", False, "成立日期"),
-    ("chain", "int", False, "重点产业链"),
-    ("size", "int", False, "企业规模"),
     ("above_scale", "bool", False, "规模以上"),
     *((attr, "bool", False, name) for attr, name in TAGS.items()),
     ("revenue", "float", True, "营业收入（万元）"),
@@ -602,9 +724,18 @@ OPENFISCA_INPUTS: list[tuple[str, str, bool, str]] = [
     ("exports", "float", True, "出口额（万元）"),
     ("industrial_output", "float", True, "工业总产值（万元）"),
 ]
+OPENFISCA_DERIVED_CODES: dict[str, list[tuple[str, str, bool, str, Callable]]] = {
+    "idiomatic": [
+        ("manufacturing", "bool", False, "制造业企业", lambda e, p: _starts(e("industry", p), _sections("C"))),
+        ("industrial", "bool", False, "工业企业",
+         lambda e, p: e("manufacturing", p) | _starts(e("industry", p), _sections("B", "D"))),
+    ],
+    "int": [
+        ("division", "int", False, "行业大类", lambda e, p: e("industry", p) // 100),
+        ("industrial", "bool", False, "工业企业", lambda e, p: (e("division", p) >= 6) & (e("division", p) <= 46)),
+    ],
+}  # fmt: skip
 OPENFISCA_DERIVED: list[tuple[str, str, bool, str, Callable]] = [
-    ("division", "int", False, "行业大类", lambda e, p: e("industry", p) // 100),
-    ("industrial", "bool", False, "工业企业", lambda e, p: (e("division", p) >= 6) & (e("division", p) <= 46)),
     ("rd_ratio", "float", True, "研发费用占营业收入比重", lambda e, p: _ratio(e("rd_expense", p), e("revenue", p))),
     ("export_ratio", "float", True, "出口占比", lambda e, p: _ratio(e("exports", p), e("revenue", p))),
     ("tax_ratio", "float", True, "纳税额占营业收入比重", lambda e, p: _ratio(e("tax_paid", p), e("revenue", p))),
@@ -635,15 +766,26 @@ def floor(data: Data) -> np.ndarray:
 # --- OpenFisca, in its own environment ------------------------------------------------------------
 
 
-def openfisca_arrays(data: Data) -> dict[str, np.ndarray]:
-    """The inputs of OpenFisca's simulation, as rules_openfisca.py reads them from the .npz."""
+def openfisca_arrays(data: Data, model: str) -> dict[str, np.ndarray]:
+    """The inputs of OpenFisca's simulation in ``model``, as rules_openfisca.py reads them from the
+    .npz. The idiomatic model gets the industry as 4-character text (``b"0111"``) and street, chain
+    and size as their names (text), which ``set_input`` encodes into its Enums."""
+    c = data.cols
     arrays: dict[str, np.ndarray] = {"n": np.array(data.n)}
     for name, _type, yearly, _label in OPENFISCA_INPUTS:
         if yearly:
-            arrays[f"{name}@{FIGURE_YEAR}"] = data.cols[name]
-            arrays[f"{name}@{FIGURE_YEAR - 1}"] = data.cols[f"{name}_prev"]
+            arrays[f"{name}@{FIGURE_YEAR}"] = c[name]
+            arrays[f"{name}@{FIGURE_YEAR - 1}"] = c[f"{name}_prev"]
         else:
-            arrays[name] = data.cols[name]
+            arrays[name] = c[name]
+    if model == "int":
+        arrays.update({name: c[name] for name in ("industry", "street", "chain", "size")})
+    else:
+        codes = np.array(sorted(STREET_NAME))
+        arrays["industry"] = np.array([b"%04d" % i for i in range(10000)], dtype="S4")[c["industry"]]
+        arrays["street"] = np.array([STREET_NAME[code] for code in codes])[np.searchsorted(codes, c["street"])]
+        arrays["chain"] = np.array(OPENFISCA_ENUMS["Chain"])[c["chain"] + 1]  # -1 (none) → the default
+        arrays["size"] = np.array(OPENFISCA_ENUMS["Size"])[c["size"] + 1]
     return arrays
 
 
@@ -672,15 +814,15 @@ def openfisca_python(var_dir: Path, log) -> Path:
     return python
 
 
-def run_openfisca(data: Data, var_dir: Path, repeat: int, log) -> tuple[dict, np.ndarray]:
+def run_openfisca(data: Data, var_dir: Path, repeat: int, log, model: str) -> tuple[dict, np.ndarray]:
     python = openfisca_python(var_dir, log)
-    stem = var_dir / f"rules-{os.getpid()}-{data.n}"
+    stem = var_dir / f"rules-{os.getpid()}-{data.n}-{model}"
     npz, masks_path = stem.with_suffix(".npz"), Path(f"{stem}-openfisca-masks.npy")
     try:
-        np.savez(npz, **openfisca_arrays(data))
+        np.savez(npz, **openfisca_arrays(data, model))
         script = Path(__file__).with_name("rules_openfisca.py")
         run = subprocess.run(  # noqa: S603 -- our own script in our own environment
-            [str(python), str(script), str(npz), str(masks_path), "--repeat", str(repeat)],
+            [str(python), str(script), str(npz), str(masks_path), "--repeat", str(repeat), "--model", model],
             capture_output=True,
             text=True,
         )
@@ -867,25 +1009,32 @@ def run(args, log) -> dict:
     agree_floor = not differ.any()
     result["records_differing_luoshi_floor"] = {r.key: int(d) for r, d in zip(RULES, differ, strict=True) if d}
 
-    # OpenFisca, in its own environment.
-    result["openfisca_s"] = None
+    # OpenFisca, in its own environment: the idiomatic model (openfisca_s, judged against the target),
+    # then the int model (openfisca_int_s), each in a process of its own.
+    result["openfisca_s"] = result["openfisca_int_s"] = None
     agree_openfisca = None
     if not args.no_openfisca:
-        log("· OpenFisca-core: writing the inputs and running benchmarks/rules_openfisca.py in its venv …")
-        figures, of_masks = run_openfisca(data, args.var_dir, args.repeat, log)
-        result["openfisca_s"] = min(figures["calc_s"])
-        result["openfisca_times_s"] = [figures["warmup_calc_s"], *figures["calc_s"]]
-        result["openfisca_build_s"] = min(figures["build_s"])
-        result["openfisca_core"] = figures["openfisca_core"]
-        result["openfisca_over_luoshi"] = result["openfisca_s"] / luoshi_s
-        counts["openfisca"] = figures["counts"]
-        of_differ = (of_masks != floor_masks).sum(axis=1)
-        agree_openfisca = not of_differ.any() and figures["counts"] == counts["numpy_floor"]
-        result["records_differing_openfisca_floor"] = {
-            r.key: int(d) for r, d in zip(RULES, of_differ, strict=True) if d
-        }
-        log(f"· OpenFisca: best {result['openfisca_s']:.3f} s of {args.repeat}; simulation built in "
-            f"{result['openfisca_build_s']:.3f} s (OpenFisca-core {figures['openfisca_core']})")  # fmt: skip
+        agree_openfisca = True
+        for model, suffix, what in (("idiomatic", "", "idiomatic model"), ("int", "_int", "int model")):
+            log(f"· OpenFisca-core, {what}: writing the inputs and running benchmarks/rules_openfisca.py "
+                "in its venv …")  # fmt: skip
+            figures, of_masks = run_openfisca(data, args.var_dir, args.repeat, log, model)
+            of_s = min(figures["calc_s"])
+            result[f"openfisca{suffix}_s"] = of_s
+            result[f"openfisca{suffix}_times_s"] = [figures["warmup_calc_s"], *figures["calc_s"]]
+            result[f"openfisca{suffix}_build_s"] = min(figures["build_s"])
+            result[f"openfisca{suffix}_over_luoshi"] = of_s / luoshi_s
+            result["openfisca_core"] = figures["openfisca_core"]
+            counts[f"openfisca{suffix}"] = figures["counts"]
+            of_differ = (of_masks != floor_masks).sum(axis=1)
+            agree_openfisca &= bool(not of_differ.any() and figures["counts"] == counts["numpy_floor"])
+            result[f"records_differing_openfisca{suffix}_floor"] = {
+                r.key: int(d) for r, d in zip(RULES, of_differ, strict=True) if d
+            }
+            del of_masks
+            build_s = result[f"openfisca{suffix}_build_s"]
+            log(f"· OpenFisca, {what}: best {of_s:.3f} s of {args.repeat}; simulation built in {build_s:.3f} s "
+                f"(OpenFisca-core {figures['openfisca_core']})")  # fmt: skip
     result["counts"] = counts
     del floor_masks
 
@@ -943,6 +1092,7 @@ def run(args, log) -> dict:
         "openfisca_over_luoshi_min": TARGET_OPENFISCA_RATIO,
         "one_record_us_max": TARGET_ONE_RECORD_US,
         "luoshi_over_floor": "PASS" if result["luoshi_over_floor"] <= TARGET_FLOOR_RATIO else "MISS",
+        # judged against the idiomatic model; the int model's ratio is reported, not judged
         "openfisca_over_luoshi": None
         if result["openfisca_s"] is None
         else ("PASS" if result["openfisca_over_luoshi"] >= TARGET_OPENFISCA_RATIO else "MISS"),
@@ -963,9 +1113,10 @@ def report(result: dict) -> str:
         ["NumPy floor (by hand)", f"{floor_s:.3f}", "1.00×", "—"],
     ]  # fmt: skip
     if result["openfisca_s"] is not None:
-        rows.append(["OpenFisca-core " + result["openfisca_core"], f"{result['openfisca_s']:.3f}",
-                     f"{result['openfisca_s'] / floor_s:.2f}×",
-                     f"simulation built {result['openfisca_build_s']:.3f} s"])  # fmt: skip
+        for suffix, what in (("", "idiomatic: text industry, Enums"), ("_int", "int codes, as luoshi")):
+            rows.append([f"OpenFisca-core {result['openfisca_core']} ({what})", f"{result[f'openfisca{suffix}_s']:.3f}",
+                         f"{result[f'openfisca{suffix}_s'] / floor_s:.2f}×",
+                         f"simulation built {result[f'openfisca{suffix}_build_s']:.3f} s"])  # fmt: skip
     lines = [
         f"{result['rows']:,} enterprises × {result['rules']} rules, best of {result['repeat']} after a warm-up",
         "",
@@ -977,7 +1128,10 @@ def report(result: dict) -> str:
                  f"{t['luoshi_over_floor']}")  # fmt: skip
     if result["openfisca_s"] is not None:
         lines.append(f"OpenFisca / luoshi  {result['openfisca_over_luoshi']:.2f}×  "
-                     f"(target ≥ {TARGET_OPENFISCA_RATIO}×)  {t['openfisca_over_luoshi']}")  # fmt: skip
+                     f"(target ≥ {TARGET_OPENFISCA_RATIO}×, against idiomatic OpenFisca)  "
+                     f"{t['openfisca_over_luoshi']}")  # fmt: skip
+        lines.append(f"OpenFisca given luoshi's integer codes / luoshi  {result['openfisca_int_over_luoshi']:.2f}×  "
+                     "(not what the target is judged on; stated for comparison)")  # fmt: skip
     lines.append(f"one record, 50 rules: {result['one_record_us']:.1f} µs without trace (compile_one; target "
                  f"≤ {TARGET_ONE_RECORD_US:.0f} µs) {t['one_record_us']}; {result['one_record_trace_us']:.0f} µs "
                  f"with trace (evaluate, trace=True); {result['one_record_evaluate_no_trace_us']:.0f} µs "
@@ -987,7 +1141,7 @@ def report(result: dict) -> str:
     of = (
         ""
         if result["agree_openfisca"] is None
-        else f", OpenFisca {'agrees' if result['agree_openfisca'] else 'DISAGREES'}"
+        else f", OpenFisca (both models) {'agrees' if result['agree_openfisca'] else 'DISAGREES'}"
     )
     lines.append(
         f"agreement: luoshi = floor on every record of every rule: {result['agree_luoshi_floor']}{of}; "
@@ -997,8 +1151,9 @@ def report(result: dict) -> str:
     )
     if result["records_differing_luoshi_floor"]:
         lines.append(f"  luoshi ≠ floor: {result['records_differing_luoshi_floor']}")
-    if result.get("records_differing_openfisca_floor"):
-        lines.append(f"  OpenFisca ≠ floor: {result['records_differing_openfisca_floor']}")
+    for suffix, what in (("", "idiomatic"), ("_int", "int")):
+        if result.get(f"records_differing_openfisca{suffix}_floor"):
+            lines.append(f"  OpenFisca ({what}) ≠ floor: {result[f'records_differing_openfisca{suffix}_floor']}")
     lines.append("eligible per rule: " + ", ".join(
         f"{r.key} {n:,}" for r, n in zip(RULES, result["counts"]["luoshi"], strict=True)))  # fmt: skip
     lines.append(f"AGREE: {result['agree']}")
@@ -1019,7 +1174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--boundary-sample", type=int, default=1000,
                         help="恰在阈值上的企业数，检查三条评估路径一致（默认 1000）")  # fmt: skip
-    parser.add_argument("--no-openfisca", action="store_true", help="不运行 OpenFisca（无网络时）")
+    parser.add_argument("--no-openfisca", action="store_true", help="不运行 OpenFisca（两种模型都不运行；无网络时）")
     parser.add_argument("--json", action="store_true", help="只在标准输出打印一个 JSON 对象（进度写到标准错误）")
     parser.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR,
                         help="工作目录，OpenFisca 虚拟环境和临时数据放在这里（默认 var/bench）")  # fmt: skip

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"rows", "rules", "luoshi_s", "numpy_floor_s", "openfisca_s", "one_record_us", "one_record_trace_us", "agree"}
+KEYS = {
+    "rows", "rules", "luoshi_s", "numpy_floor_s", "openfisca_s", "openfisca_int_s", "one_record_us",
+    "one_record_trace_us", "agree",
+}  # fmt: skip
 
 
 def test_the_rules_benchmark_agrees_with_its_numpy_floor_and_prints_one_json_object(tmp_path):
@@ -31,7 +34,8 @@ def test_the_rules_benchmark_agrees_with_its_numpy_floor_and_prints_one_json_obj
     assert set(figures) >= KEYS
     assert figures["rows"] == 2000
     assert figures["rules"] == 50
-    assert figures["openfisca_s"] is None
+    assert figures["openfisca_s"] is None  # the idiomatic OpenFisca model
+    assert figures["openfisca_int_s"] is None  # OpenFisca given luoshi's integer codes
     assert figures["agree"] is True
     assert figures["agree_luoshi_floor"] is True
     assert figures["one_record_agree"] is True
@@ -54,7 +58,29 @@ def test_every_rule_is_written_three_times_and_parses():
 
     assert len(bench.RULES) == 50
     assert len({rule.key for rule in bench.RULES}) == 50
+    code_words = ("industry", "street", "chain", "size", "行业", "镇街", "产业链")
     for rule in bench.RULES:
         assert parse(rule.luoshi).kind == "condition", rule.key
         assert callable(rule.numpy), rule.key
         assert callable(rule.openfisca), rule.key
+        # The idiomatic OpenFisca model (industry as text, street/chain/size as Enums) has a formula
+        # of its own exactly where the rule tests one of those codes, but for 工业 ([B, C, D]), which
+        # both models test through a variable of their own, `industrial`, in one shared formula.
+        tests_codes = any(word in rule.luoshi for word in code_words) and "industry in [B, C, D] and" not in rule.luoshi
+        assert (rule.openfisca_idiomatic is not None) == tests_codes, rule.key
+        assert rule.formula("int") is rule.openfisca, rule.key
+        assert callable(rule.formula("idiomatic")), rule.key
+
+
+def test_the_idiomatic_models_inputs_are_text_codes_and_enum_names():
+    sys.path.insert(0, str(REPO_ROOT))
+    from benchmarks import rules as bench
+
+    data = bench.generate(500)
+    arrays = bench.openfisca_arrays(data, "idiomatic")
+    assert arrays["industry"].dtype == "S4"
+    assert {code[:2] for code in arrays["industry"].tolist()} >= {b"01", b"39"}  # 0111 keeps its 0
+    for column, enum in (("street", "Street"), ("chain", "Chain"), ("size", "Size")):
+        assert set(arrays[column].tolist()) <= set(bench.OPENFISCA_ENUMS[enum]), column
+    assert "无" in arrays["chain"].tolist()  # outside every chain: the Enum's default member
+    assert (bench.openfisca_arrays(data, "int")["industry"] == data.industry).all()
