@@ -42,6 +42,7 @@ def cmd_demo(args) -> int:
     # its user wants. Production never runs through this path.
     os.environ.setdefault("LUOSHI_DEBUG", "1")
     os.environ.setdefault("LUOSHI_EMAIL_BACKEND", "console")
+    os.environ.setdefault("LUOSHI_TASKS", "immediate")  # one process: no separate worker to start
     if args.reset:
         _reset_sqlite()
     _django()
@@ -120,6 +121,18 @@ def _serve(host: str, port: int, workers: int) -> int:
     if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
         sys.argv.append("--no-control-socket")
     WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+    return 0
+
+
+# --- background tasks --------------------------------------------------------------------
+
+
+def cmd_worker(args) -> int:
+    """Run queued background tasks (matching after data changes) until stopped."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("db_worker", *args.rest)
     return 0
 
 
@@ -237,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEMO_PORT)
     serve.add_argument("--workers", type=int, default=2)
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="执行后台任务（数据变化后的政策匹配等），持续运行", add_help=False)
+    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    worker.set_defaults(func=cmd_worker)
 
     tick = sub.add_parser("tick", help="执行一次定时工作（提醒、重发邮件等），可每分钟运行")
     tick.add_argument("--force", action="store_true", help="每日作业今天已运行过也再运行一次")

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "luoshi.enterprises",
     "luoshi.cases",
     "luoshi.policies",
+    "luoshi.benefits",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +211,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- background tasks ----------------------------------------------------------------
+# "database": tasks wait in the database for `luoshi worker`; "immediate": they run in the
+# process that enqueued them, after its transaction commits (the demo and the tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str("LUOSHI_TASKS", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"LUOSHI_TASKS 只能是 {'、'.join(_TASK_BACKENDS)} 之一。")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # --- email -------------------------------------------------------------------------
 _EMAIL_BACKENDS = {

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from luoshi.benefits import tasks as benefit_tasks
 from luoshi.cases import tasks as case_tasks
 from luoshi.ledger import tasks as ledger_tasks
 from luoshi.notices.services import send_pending_emails
@@ -45,6 +46,9 @@ JOBS: list[Job] = [
     Job("cases.colours", case_tasks.refresh, daily=True),
     Job("cases.reminders", case_tasks.send_reminders, daily=True),
     Job("policies.windows", policy_tasks.send_window_alerts, daily=True),
+    Job("benefits.publicity", benefit_tasks.close_publicities, daily=True),
+    Job("benefits.overdue", benefit_tasks.remind_overdue, daily=True),
+    Job("benefits.rebuild", benefit_tasks.rebuild_matches, daily=True),
 ]
 
 

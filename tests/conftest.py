@@ -8,7 +8,7 @@ from luoshi.org.choices import Role, UnitKind
 from tests.factories import PASSWORD, make_unit, make_user
 
 # Fixtures that several test packages share (the browser tests reuse the apps' worlds).
-pytest_plugins = ["tests.enterprises.fixtures", "tests.policies.fixtures"]
+pytest_plugins = ["tests.enterprises.fixtures", "tests.policies.fixtures", "tests.benefits.fixtures"]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 os.environ.setdefault("LUOSHI_SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("LUOSHI_DEBUG", "0")
 os.environ.setdefault("LUOSHI_HTTPS", "0")
+os.environ.setdefault("LUOSHI_TASKS", "immediate")
 os.environ.setdefault("LUOSHI_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 
 from luoshi.settings import *  # noqa: F403

@@ -32,6 +32,7 @@ def _register() -> None:
     from luoshi.notices.api import router as notices_router
     from luoshi.org.api import router as org_router
     from luoshi.policies.api import router as policies_router
+    from luoshi.benefits.api import router as benefits_router
 
     api.add_router("/org", org_router)
     api.add_router("/notices", notices_router)
@@ -39,6 +40,7 @@ def _register() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/enterprises", enterprises_router)
     api.add_router("/policies", policies_router)
+    api.add_router("/benefits", benefits_router)
 
 
 _register()

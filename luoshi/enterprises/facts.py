@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -53,9 +54,37 @@ class Base:
     section: list[str]  # GB/T 4754 section letter per row
     town: list[str]
     size: list[str]
+    columns: dict  # the columns the table was built from, to rebuild one row's facts
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def facts(self, i: int) -> rules.Facts:
+        """Row ``i`` as one-record facts (for the explained verdict of a batch result)."""
+        c = self.columns
+        figures: dict[int, dict] = defaultdict(dict)
+        for key, values in c.items():
+            if "@" in key and values[i] is not None:
+                name, year = key.split("@")
+                figures[int(year)][name] = values[i]
+        return rules.Facts(
+            industry=c["industry"][i],
+            street=c["street"][i],
+            tags=frozenset(c["tags"][i]),
+            founded=c["founded"][i],
+            chain=c["chain"][i],
+            size=c["size"][i],
+            above_scale=c["above_scale"][i],
+            figures=dict(figures),
+        )
+
+
+@lru_cache(maxsize=2048)
+def _section(code: str) -> str:
+    try:
+        return industries.section_of(code).code
+    except industries.UnknownIndustry:
+        return ""
 
 
 def load_base(ctx: rules.Context, enterprises: Iterable[int] | None = None) -> Base:
@@ -81,13 +110,12 @@ def load_base(ctx: rules.Context, enterprises: Iterable[int] | None = None) -> B
     through = Enterprise.tags.through.objects.filter(enterprise_id__in=qs.values("pk"))
     for enterprise_id, name in through.values_list("enterprise_id", "enterprisetag__name"):
         tags[position[enterprise_id]].append(name)
-    size_label = dict(Enterprise._meta.get_field("size_class").choices)
     columns: dict[str, object] = {
         "industry": [r[1] for r in rows],
         "street": [r[2] or r[3] or "" for r in rows],
         "founded": [r[4] for r in rows],
         "chain": [r[5] or "" for r in rows],
-        "size": [size_label.get(r[6], "") for r in rows],
+        "size": [r[6] or "" for r in rows],  # stored as its label: 大型 … 微型, or "" when not sized
         "above_scale": [bool(r[7]) for r in rows],
         "tags": tags,
     }
@@ -98,16 +126,12 @@ def load_base(ctx: rules.Context, enterprises: Iterable[int] | None = None) -> B
         for name, value in zip(FIGURES, values[2:], strict=True):
             figures[f"{name}@{values[1]}"][i] = value
     columns.update(figures)
-    sections = []
-    for code in columns["industry"]:
-        try:
-            sections.append(industries.section_of(code).code)
-        except industries.UnknownIndustry:
-            sections.append("")
+    sections = [_section(code) for code in columns["industry"]]
     return Base(
         table=rules.Table.from_columns(columns, ctx),
         ids=ids,
         section=sections,
         town=columns["street"],
         size=columns["size"],
+        columns=columns,
     )

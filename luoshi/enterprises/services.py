@@ -13,6 +13,7 @@ from luoshi import codes
 from luoshi.core.audit import stamp
 from luoshi.core.errors import Conflict, NotPermitted, ValidationFailed
 from luoshi.enterprises.choices import FigureSource, VisitStatus
+from luoshi.enterprises.signals import enterprise_changed
 from luoshi.enterprises.models import CommissionerAssignment, Enterprise, EnterpriseTag, Visit, YearFigure
 from luoshi.org import permissions
 from luoshi.org.choices import Role, UnitKind
@@ -98,6 +99,7 @@ def register_enterprise(
 def set_tags(actor, enterprise: Enterprise, names: Iterable[str]) -> None:
     tags = [EnterpriseTag.objects.get_or_create(name=n.strip()[:30])[0] for n in names if n and n.strip()]
     enterprise.tags.set(tags)
+    enterprise_changed.send(sender=Enterprise, enterprise_id=enterprise.pk)
 
 
 def _money(value, field: str) -> Decimal | None:
@@ -151,6 +153,7 @@ def record_figures(
     stamp(row, actor, "录入年度数据")
     row.save()
     derive(enterprise)
+    enterprise_changed.send(sender=Enterprise, enterprise_id=enterprise.pk)
     return row
 
 

@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--as-of", type=date.fromisoformat, default=None, help="评估日期（默认今天）")
     ev.add_argument("--json", action="store_true")
 
+    cases = sub.add_parser("cases", help="运行规则案例文件（YAML）：企业情况 → 应有的结论和金额")
+    cases.add_argument("files", nargs="+", type=Path)
+
     sim = sub.add_parser("simulate", help="在全部企业上测算：符合条件的企业数、资金需求、分行业分镇街分规模")
     sim.add_argument("rule")
     sim.add_argument("--amount", default="", help="金额公式")
@@ -159,10 +162,30 @@ def _simulate(args, setup: Callable[[], None]) -> int:
     return 0
 
 
+def _cases(args) -> int:
+    """Run regulation case files; exit 1 if any case fails, 2 if a file cannot be read."""
+    failed = 0
+    for path in args.files:
+        try:
+            results = rules.run_case_file(path)
+        except (OSError, rules.RuleError) as exc:
+            print(f"{path}：{getattr(exc, 'message', exc)}", file=sys.stderr)
+            return EXIT_RULE_ERROR
+        passed = sum(r.passed for r in results)
+        print(f"{path}：{passed}/{len(results)} 通过")
+        for result in results:
+            if not result.passed:
+                failed += 1
+                print(f"  ✗ {result.name}：{result.message}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str], setup: Callable[[], None]) -> int:
     args = _parser().parse_args(argv)
     if args.action == "check":
         return _check(args)
+    if args.action == "cases":
+        return _cases(args)
     if args.action == "eval":
         return _eval(args, setup)
     return _simulate(args, setup)

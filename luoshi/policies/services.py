@@ -18,6 +18,7 @@ from luoshi.org.queries import users_with_role
 from luoshi.policies import search
 from luoshi.policies.choices import ClauseStatus, DocumentStatus, Level, WindowKind
 from luoshi.policies.models import Clause, PolicyAttachment, PolicyDocument, PolicyLink
+from luoshi.policies.signals import clause_changed
 from luoshi.tracking import calendar
 
 EDITORS = (Role.REVIEWER, Role.ADMIN)
@@ -164,6 +165,8 @@ def update_document(actor, document: PolicyDocument, **fields) -> PolicyDocument
     search.index_document(document)
     if revised:
         _flag_measures(document)
+        for clause in document.clauses.all():
+            clause_changed.send(sender=Clause, clause=clause, changed=["document"])
     return document
 
 
@@ -255,6 +258,7 @@ def create_clause(actor, document: PolicyDocument, **fields) -> Clause:
     stamp(clause, actor, "新增条款")
     clause.save()
     search.index_clause(clause)
+    clause_changed.send(sender=Clause, clause=clause, changed=[])
     return clause
 
 
@@ -277,6 +281,7 @@ def update_clause(actor, clause: Clause, **fields) -> Clause:
     stamp(clause, actor, f"修改{labels}，升为第{clause.version}版" if changed else "更新条款说明")
     clause.save()
     search.index_clause(clause)
+    clause_changed.send(sender=Clause, clause=clause, changed=changed)
     return clause
 
 

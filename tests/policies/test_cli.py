@@ -65,3 +65,17 @@ def test_eval_and_simulate_read_the_registry(library, capsys):
     assert outcome["enterprises"] == 3
     assert outcome["variants"][0]["eligible"] == 1
     assert outcome["variants"][0]["cost"] == "120000.00"
+
+
+def test_cases_runs_regulation_case_files(tmp_path, capsys):
+    assert main(["rules", "cases", "tests/rules/cases/rd_subsidy.yaml", "tests/rules/cases/export_award.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "rd_subsidy.yaml：" in out and "通过" in out
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        "title: 错误的期望\nfigure_year: 2024\nrule: revenue >= 2000万元\nenterprises:\n"
+        "  - name: 营收1000万\n    facts: {figures: {2024: {revenue: 1000}}}\n    expect: {verdict: eligible}\n",
+        "utf-8",
+    )
+    assert main(["rules", "cases", str(wrong)]) == 1
+    assert "✗ 营收1000万" in capsys.readouterr().out

@@ -1,0 +1,31 @@
+"""Keep matches and budgets following the data: receivers of the registry's and the library's signals."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from luoshi.enterprises.signals import enterprise_changed
+from luoshi.policies.signals import clause_changed
+
+# What makes a clause's matches stale: who qualifies, how much, and whether it is open at all.
+MATCH_FIELDS = {"rule", "amount_formula", "figure_year", "status", "window_kind", "opens_on", "closes_on", "document"}
+
+
+@receiver(enterprise_changed)
+def rematch_enterprise(sender, enterprise_id: int, **kwargs) -> None:
+    from luoshi.benefits.tasks import match_enterprise_task
+
+    transaction.on_commit(lambda: match_enterprise_task.enqueue(enterprise_id))
+
+
+@receiver(clause_changed)
+def follow_clause(sender, clause, changed, **kwargs) -> None:
+    from luoshi.benefits.services import sync_budget
+    from luoshi.benefits.tasks import match_clause_task
+
+    if "budget" in changed:
+        sync_budget(clause)  # may refuse the change: the clause's transaction rolls back
+    if not changed or MATCH_FIELDS & set(changed):
+        clause_id = clause.pk
+        transaction.on_commit(lambda: match_clause_task.enqueue(clause_id))

@@ -1,0 +1,64 @@
+from decimal import Decimal
+
+from luoshi.benefits import matching, queries
+from luoshi.benefits.models import Match, MatchRun
+from luoshi.enterprises import services as enterprise_services
+from luoshi.notices.models import Notice
+
+
+def test_a_clause_is_matched_against_every_enterprise_with_amounts_and_gaps(desk):
+    matches = {m.enterprise_id: m for m in Match.objects.filter(clause=desk.rd)}
+    assert set(matches) == {desk.a.pk, desk.c.pk}
+    assert matches[desk.a.pk].verdict == "eligible"
+    assert matches[desk.a.pk].amount == Decimal("120000.00")
+    assert matches[desk.c.pk].verdict == "near_miss"
+    assert matches[desk.c.pk].gap == "研发费用占营业收入比重2.4%，需≥3%"
+    run = MatchRun.objects.get(clause=desk.rd)
+    assert (run.enterprises, run.eligible, run.near_miss) == (3, 1, 1)
+
+
+def test_a_new_match_is_announced_once_to_the_enterprise_and_its_commissioner(desk):
+    def told():
+        return set(
+            Notice.objects.filter(cause__startswith="benefits.match:").values_list("recipient__username", flat=True)
+        )
+
+    assert told() == {"enterprise_a", "commissioner"}
+    matching.match_clause(desk.rd, desk.today)
+    assert Notice.objects.filter(cause__startswith="benefits.match:").count() == 2
+
+
+def test_an_enterprise_whose_data_changes_is_rematched(desk):
+    enterprise_services.record_figures(
+        desk.supervisor, desk.c, year=2024, revenue=Decimal("2500"), rd_expense=Decimal("80"), employees=80
+    )
+    assert matching.match_enterprise(desk.c.pk, desk.today) == 1
+    match = Match.objects.get(clause=desk.rd, enterprise=desk.c)
+    assert (match.verdict, match.amount, match.gap) == ("eligible", Decimal("80000.00"), "")
+    assert match.eligible_since is not None
+    enterprise_services.record_figures(
+        desk.supervisor, desk.c, year=2024, revenue=Decimal("2500"), rd_expense=Decimal("10"), employees=80
+    )
+    matching.match_enterprise(desk.c.pk, desk.today)
+    match = Match.objects.get(clause=desk.rd, enterprise=desk.c)
+    assert (match.verdict, match.gap, match.eligible_since) == ("near_miss", "研发费用占营业收入比重0.4%，需≥3%", None)
+    enterprise_services.record_figures(
+        desk.supervisor, desk.c, year=2024, revenue=Decimal("500"), rd_expense=Decimal("1")
+    )
+    matching.match_enterprise(desk.c.pk, desk.today)
+    assert not Match.objects.filter(clause=desk.rd, enterprise=desk.c).exists()  # two conditions short now
+
+
+def test_the_checkup_sorts_what_can_be_claimed_from_near_misses_and_missed_windows(desk):
+    a = queries.checkup(desk.a, desk.today)
+    assert [m.clause_id for m in a.claimable] == [desk.rd.pk]
+    assert a.claimable_total == Decimal("120000.00")
+    c = queries.checkup(desk.c, desk.today)
+    assert [m.gap for m in c.near] == ["研发费用占营业收入比重2.4%，需≥3%"]
+    later = queries.checkup(desk.a, desk.later)
+    assert [m.clause_id for m in later.missed] == [desk.rd.pk]
+    assert later.claimable == []
+
+
+def test_the_nightly_rebuild_covers_every_open_clause(desk):
+    assert matching.rebuild(desk.today) == "重新匹配条款 1 项，符合条件 1 家次"
