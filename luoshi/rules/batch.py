@@ -31,8 +31,8 @@ import numpy as np
 
 from luoshi.rules import nodes as n
 from luoshi.rules.algebra import Algebra, int_threshold
-from luoshi.rules.evaluate import industry_ranges
 from luoshi.rules.facts import Context, Facts  # noqa: F401 (the doctest uses them)
+from luoshi.rules.plan import industry_ranges
 from luoshi.rules.syntax import Rule
 from luoshi.rules.table import EPOCH, Table
 

@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 from luoshi.rules import nodes as n
 from luoshi.rules.algebra import Algebra, int_threshold
-from luoshi.rules.evaluate import industry_ranges
 from luoshi.rules.facts import Context, Facts
+from luoshi.rules.plan import industry_ranges
 from luoshi.rules.syntax import Rule
 
 __all__ = ["compile_one"]

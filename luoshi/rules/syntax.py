@@ -554,6 +554,11 @@ class Rule:
     years: frozenset[int] = field(repr=False)
     nnf: n.Node = field(repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        """The fields, for pickle and copy: not the evaluation plan :func:`luoshi.rules.plan.plan_of` keeps
+        here (functions; the copy builds its own on first use)."""
+        return {name: value for name, value in self.__dict__.items() if name != "_plan"}
+
     def render(self) -> str:
         """The rule as a Chinese sentence."""
         from luoshi.rules.render import render
