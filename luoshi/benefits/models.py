@@ -63,13 +63,19 @@ class MatchRun(models.Model):
 
 
 class BudgetAccount(models.Model):
-    """A clause's budget: approval reserves, disbursement consumes, release returns.
+    """A clause's budget, or a whole policy's: approval reserves, disbursement consumes, release returns.
 
-    The database refuses any state where reserved + paid exceeds the total, whatever the code
-    above it does.
+    An approval draws on the clause's account and, when the policy has an overall budget, on the
+    policy's too. The database refuses any state where reserved + paid exceeds the total,
+    whatever the code above it does.
     """
 
-    clause = models.OneToOneField("policies.Clause", on_delete=models.PROTECT, related_name="budget_account")
+    clause = models.OneToOneField(
+        "policies.Clause", null=True, blank=True, on_delete=models.PROTECT, related_name="budget_account"
+    )
+    document = models.OneToOneField(
+        "policies.PolicyDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="budget_account"
+    )
     total = models.DecimalField("预算", **YUAN)
     reserved = models.DecimalField("已预留", default=0, **YUAN)
     paid = models.DecimalField("已拨付", default=0, **YUAN)
@@ -81,10 +87,16 @@ class BudgetAccount(models.Model):
             models.CheckConstraint(condition=Q(reserved__gte=0), name="budget_reserved_not_negative"),
             models.CheckConstraint(condition=Q(paid__gte=0), name="budget_paid_not_negative"),
             models.CheckConstraint(condition=Q(total__gte=F("reserved") + F("paid")), name="budget_within_total"),
+            models.CheckConstraint(
+                condition=Q(clause__isnull=True, document__isnull=False)
+                | Q(clause__isnull=False, document__isnull=True),
+                name="budget_of_clause_or_policy",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.clause_id}: {self.reserved}+{self.paid}/{self.total}"
+        owner = f"clause {self.clause_id}" if self.clause_id else f"policy {self.document_id}"
+        return f"{owner}: {self.reserved}+{self.paid}/{self.total}"
 
     @property
     def available(self):
@@ -146,7 +158,7 @@ class Application(models.Model):
 
 
 class BudgetEntry(models.Model):
-    """One movement on a budget account; at most one of each kind per application."""
+    """One movement on a budget account; at most one of each kind per application and account."""
 
     account = models.ForeignKey(BudgetAccount, on_delete=models.PROTECT, related_name="entries")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="budget_entries")
@@ -160,7 +172,7 @@ class BudgetEntry(models.Model):
         verbose_name = "预算流水"
         verbose_name_plural = "预算流水"
         constraints = [
-            models.UniqueConstraint(fields=["application", "kind"], name="budget_entry_once"),
+            models.UniqueConstraint(fields=["account", "application", "kind"], name="budget_entry_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_entry_positive"),
         ]
 

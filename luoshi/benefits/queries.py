@@ -173,8 +173,8 @@ def ledger(user, data: dict) -> QuerySet[Application]:
 
 def budgets(user) -> list[dict]:
     """Each clause's budget with what is reserved and paid, and whether the entries add up."""
-    accounts = BudgetAccount.objects.select_related("clause__document", "clause__department").order_by(
-        "clause__document__title", "clause__position"
+    accounts = BudgetAccount.objects.select_related("clause__document", "clause__department", "document").order_by(
+        "document__title", "clause__document__title", "clause__position"
     )
     if not permissions.allowed(user, OVERSEERS):
         q = permissions.unit_q(user, REVIEWERS, field="clause__department")

@@ -228,6 +228,16 @@ def account_for(clause: Clause) -> BudgetAccount:
     return account
 
 
+def accounts_for(clause: Clause) -> list[BudgetAccount]:
+    """The accounts an approval draws on: the clause's, and the policy's when it has an overall budget."""
+    accounts = [account_for(clause)]
+    document = clause.document
+    if document.budget is not None:
+        account, _ = BudgetAccount.objects.get_or_create(document=document, defaults={"total": document.budget})
+        accounts.append(account)
+    return accounts
+
+
 def _entry(account, app, kind, amount, actor, key) -> bool:
     """Record one movement; False when it was already recorded (a retry)."""
     try:
@@ -246,50 +256,64 @@ def _entry(account, app, kind, amount, actor, key) -> bool:
 
 
 def _reserve(app: Application, amount: Decimal, actor, key: str) -> None:
-    account = account_for(app.clause)
-    if not _entry(account, app, EntryKind.RESERVE, amount, actor, key):
-        return
-    taken = BudgetAccount.objects.filter(pk=account.pk, total__gte=F("reserved") + F("paid") + amount).update(
-        reserved=F("reserved") + amount
-    )
-    if not taken:
-        account.refresh_from_db()
-        raise Conflict(
-            f"“{app.clause.title}”预算不足：预算{account.total}元，已预留{account.reserved}元、已拨付{account.paid}元，"
-            f"剩余{account.available}元，不够核定{amount}元。",
-            code="budget_exhausted",
+    # All or nothing: a refusal on the policy's account rolls back the clause's reservation with it.
+    for account in accounts_for(app.clause):
+        if not _entry(account, app, EntryKind.RESERVE, amount, actor, key):
+            continue
+        taken = BudgetAccount.objects.filter(pk=account.pk, total__gte=F("reserved") + F("paid") + amount).update(
+            reserved=F("reserved") + amount
         )
+        if not taken:
+            account.refresh_from_db()
+            whose = f"“{app.clause.title}”" if account.clause_id else f"《{app.clause.document.title}》总"
+            raise Conflict(
+                f"{whose}预算不足：预算{account.total}元，已预留{account.reserved}元、已拨付{account.paid}元，"
+                f"剩余{account.available}元，不够核定{amount}元。",
+                code="budget_exhausted",
+            )
 
 
 def _release(app: Application, actor) -> None:
-    reserved = BudgetEntry.objects.filter(application=app, kind=EntryKind.RESERVE).first()
-    if reserved is None or BudgetEntry.objects.filter(application=app, kind=EntryKind.CONSUME).exists():
-        return
-    if _entry(reserved.account, app, EntryKind.RELEASE, reserved.amount, actor, ""):
-        BudgetAccount.objects.filter(pk=reserved.account_id).update(reserved=F("reserved") - reserved.amount)
+    for reserved in BudgetEntry.objects.filter(application=app, kind=EntryKind.RESERVE):
+        consumed = BudgetEntry.objects.filter(application=app, account=reserved.account_id, kind=EntryKind.CONSUME)
+        if consumed.exists():
+            continue
+        if _entry(reserved.account, app, EntryKind.RELEASE, reserved.amount, actor, ""):
+            BudgetAccount.objects.filter(pk=reserved.account_id).update(reserved=F("reserved") - reserved.amount)
 
 
 def _consume(app: Application, actor, key: str) -> None:
-    reserved = BudgetEntry.objects.get(application=app, kind=EntryKind.RESERVE)
-    if _entry(reserved.account, app, EntryKind.CONSUME, reserved.amount, actor, key):
-        BudgetAccount.objects.filter(pk=reserved.account_id).update(
-            reserved=F("reserved") - reserved.amount, paid=F("paid") + reserved.amount
+    for reserved in BudgetEntry.objects.filter(application=app, kind=EntryKind.RESERVE):
+        if _entry(reserved.account, app, EntryKind.CONSUME, reserved.amount, actor, key):
+            BudgetAccount.objects.filter(pk=reserved.account_id).update(
+                reserved=F("reserved") - reserved.amount, paid=F("paid") + reserved.amount
+            )
+
+
+def _follow_total(account: BudgetAccount | None, total: Decimal | None, what: str, field: str) -> None:
+    if account is None or total == account.total:
+        return
+    committed = account.reserved + account.paid
+    if total is None or total < committed:
+        raise ValidationFailed(
+            f"{what}不能低于已核定和已拨付的合计{committed}元（已预留{account.reserved}元、已拨付{account.paid}元）。",
+            field=field,
         )
+    account.total = total
+    account.save(update_fields=["total"])
 
 
 def sync_budget(clause: Clause) -> None:
     """Follow a changed clause budget; refuse one below what is already reserved and paid."""
-    account = BudgetAccount.objects.select_for_update().filter(clause=clause).first()
-    if account is None or clause.budget == account.total:
-        return
-    committed = account.reserved + account.paid
-    if clause.budget is None or clause.budget < committed:
-        raise ValidationFailed(
-            f"预算不能低于已核定和已拨付的合计{committed}元（已预留{account.reserved}元、已拨付{account.paid}元）。",
-            field="budget",
-        )
-    account.total = clause.budget
-    account.save(update_fields=["total"])
+    _follow_total(
+        BudgetAccount.objects.select_for_update().filter(clause=clause).first(), clause.budget, "预算", "budget"
+    )
+
+
+def sync_document_budget(document) -> None:
+    """Follow a changed policy budget the same way."""
+    account = BudgetAccount.objects.select_for_update().filter(document=document).first()
+    _follow_total(account, document.budget, "政策总预算", "budget")
 
 
 # --- review --------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from luoshi.enterprises.signals import enterprise_changed
-from luoshi.policies.signals import clause_changed
+from luoshi.policies.signals import clause_changed, document_budget_changed
 
 # What makes a clause's matches stale: who qualifies, how much, and whether it is open at all.
 MATCH_FIELDS = {"rule", "amount_formula", "figure_year", "status", "window_kind", "opens_on", "closes_on", "document"}
@@ -29,3 +29,10 @@ def follow_clause(sender, clause, changed, **kwargs) -> None:
     if not changed or MATCH_FIELDS & set(changed):
         clause_id = clause.pk
         transaction.on_commit(lambda: match_clause_task.enqueue(clause_id))
+
+
+@receiver(document_budget_changed)
+def follow_document_budget(sender, document, **kwargs) -> None:
+    from luoshi.benefits.services import sync_document_budget
+
+    sync_document_budget(document)  # may refuse the change: the document's transaction rolls back

@@ -53,6 +53,7 @@ class DocumentForm(forms.ModelForm):
             "expires_on",
             "summary",
             "full_text",
+            "budget",
         ]
         widgets = {
             "published_on": DATE,

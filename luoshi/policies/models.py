@@ -40,6 +40,13 @@ class PolicyDocument(models.Model):
     expires_on = models.DateField("有效期至", null=True, blank=True)
     summary = models.TextField("摘要", blank=True)
     full_text = models.TextField("全文", blank=True)
+    budget = models.DecimalField(
+        "政策总预算（元）",
+        null=True,
+        blank=True,
+        help_text="各条款合计不得超过的总额；留空则只受各条款预算约束。",
+        **YUAN,
+    )
     version = models.PositiveIntegerField("版本", default=1)
     revised_at = models.DateTimeField("最近修订", auto_now_add=True)
     created_by = models.ForeignKey(

@@ -89,6 +89,7 @@ class DocumentIn(Schema):
     expires_on: date | None = None
     summary: str = ""
     full_text: str = ""
+    budget: Decimal | None = None
 
 
 class ClauseIn(Schema):

@@ -18,7 +18,7 @@ from luoshi.org.queries import users_with_role
 from luoshi.policies import search
 from luoshi.policies.choices import ClauseStatus, DocumentStatus, Level, WindowKind
 from luoshi.policies.models import Clause, PolicyAttachment, PolicyDocument, PolicyLink
-from luoshi.policies.signals import clause_changed
+from luoshi.policies.signals import clause_changed, document_budget_changed
 from luoshi.tracking import calendar
 
 EDITORS = (Role.REVIEWER, Role.ADMIN)
@@ -51,6 +51,7 @@ DOCUMENT_FIELDS = (
     "expires_on",
     "summary",
     "full_text",
+    "budget",
 )
 CLAUSE_FIELDS = (
     "number",
@@ -124,6 +125,8 @@ def _clean_document(fields: dict) -> dict:
         raise ValidationFailed("层级只能是国家、市级或区级。", field="level")
     if "status" in fields and fields["status"] not in DocumentStatus.values:
         raise ValidationFailed("状态无效。", field="status")
+    if "budget" in fields:
+        fields["budget"] = _money(fields["budget"], "budget")
     return fields
 
 
@@ -152,6 +155,7 @@ def update_document(actor, document: PolicyDocument, **fields) -> PolicyDocument
     _require_document(actor, document)
     fields = _clean_document(fields)
     before = {name: getattr(document, name) for name in DOCUMENT_REVISION_FIELDS}
+    budget_before = document.budget
     for name, value in fields.items():
         setattr(document, name, value)
     _require_document(actor, document)  # may not hand the document to a unit one does not cover
@@ -162,6 +166,8 @@ def update_document(actor, document: PolicyDocument, **fields) -> PolicyDocument
         document.revised_at = timezone.now()
     stamp(document, actor, f"修订为第{document.version}版" if revised else "更新政策信息")
     document.save()
+    if document.budget != budget_before:
+        document_budget_changed.send(sender=PolicyDocument, document=document)
     search.index_document(document)
     if revised:
         _flag_measures(document)

@@ -9,3 +9,7 @@ service's transaction rolls back and the person sees the message.
 from django.dispatch import Signal
 
 clause_changed = Signal()
+
+# Sent inside the transaction that changed a document's overall budget, with ``document``;
+# a receiver may refuse it (a budget below what is already committed) by raising a DomainError.
+document_budget_changed = Signal()

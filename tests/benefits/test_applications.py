@@ -170,3 +170,41 @@ def test_an_enterprise_refused_may_apply_again(desk):
     again = services.start(desk.enterprise_a, desk.a, desk.rd, today=desk.today)
     assert again.pk != app.pk
     assert again.state == "draft"
+
+
+def test_a_policy_budget_caps_all_its_clauses_together(desk):
+    policy_services.update_document(desk.reviewer, desk.measure, budget="150000")
+    first = _approved(desk)  # 120,000 of the policy's 150,000
+    assert BudgetAccount.objects.get(document=desk.measure).reserved == Decimal("120000.00")
+    second_clause = policy_services.create_clause(
+        desk.reviewer,
+        desk.measure,
+        title="研发投入补助（二）",
+        benefit_type="subsidy",
+        department=desk.jxw,
+        window_kind="rolling",
+        budget="1000000",
+        rule="industry in C",
+        amount_formula="5万元",
+        figure_year=2024,
+        status="published",
+    )
+    app = Application.objects.create(
+        enterprise=desk.c,
+        clause=second_clause,
+        clause_version=1,
+        state="second_review",
+        figure_year=2024,
+        amount_estimated=Decimal("50000"),
+    )
+    with pytest.raises(Conflict) as caught:
+        services.review(desk.reviewer, app, "approve")
+    assert "总预算不足" in caught.value.message
+    # All or nothing: the clause's own account kept nothing of the refused approval.
+    assert not BudgetAccount.objects.filter(clause=second_clause, reserved__gt=0).exists()
+    with pytest.raises(ValidationFailed):
+        policy_services.update_document(desk.reviewer, desk.measure, budget="100000")
+    services.review(desk.reviewer, first, "reject", reason="公示前核查发现重复申报")
+    assert BudgetAccount.objects.get(document=desk.measure).reserved == 0
+    services.review(desk.reviewer, app, "approve")
+    assert BudgetAccount.objects.get(document=desk.measure).reserved == Decimal("50000.00")
