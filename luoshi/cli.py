@@ -201,6 +201,15 @@ def cmd_import(args) -> int:
     sys.exit(f"未知的导入类型“{args.kind}”：可用 enterprises。")
 
 
+# --- intake -----------------------------------------------------------------------------------
+
+
+def cmd_intake(args) -> int:
+    from luoshi.intake.cli import main as intake_main
+
+    return intake_main(args.rest)
+
+
 # --- rules ----------------------------------------------------------------------------------
 
 
@@ -279,6 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", help="导入类型：enterprises")
     imp.add_argument("rest", nargs=argparse.REMAINDER)
     imp.set_defaults(func=cmd_import)
+
+    intake = sub.add_parser("intake", help="读取会议报告或政策文件：luoshi intake parse 文件 --json", add_help=False)
+    intake.add_argument("rest", nargs=argparse.REMAINDER)
+    intake.set_defaults(func=cmd_intake)
 
     rules = sub.add_parser("rules", help="规则语言：check 检查、eval 判断一家企业、simulate 全库测算", add_help=False)
     rules.add_argument("rest", nargs=argparse.REMAINDER)
