@@ -7,7 +7,7 @@ import uuid
 
 from django import forms
 
-from luoshi.ledger.choices import Cadence, Priority
+from luoshi.ledger.choices import Cadence, Priority, SourceKind, TargetKind
 from luoshi.ledger.models import AreaTag, Source
 from luoshi.org.models import Unit
 from luoshi.tracking.choices import Colour, Status
@@ -116,3 +116,62 @@ class IndicatorValueForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="台账文件（.xlsx）")
     source = forms.ModelChoiceField(label="任务来源", queryset=Source.objects.all(), required=False)
+
+
+# --- intake: a document read into a draft ledger ---------------------------------------------------
+
+
+def _steering_units():
+    kinds = ["party", "government", "department", "town"]
+    return Unit.objects.filter(is_active=True, kind__in=kinds).order_by("path")
+
+
+class IntakeForm(forms.Form):
+    title = forms.CharField(label="会议或文件名称", max_length=200)
+    held_on = forms.DateField(label="日期", widget=DATE)
+    kind = forms.ChoiceField(label="类别", choices=SourceKind.choices, initial=SourceKind.MEETING)
+    text = forms.CharField(
+        label="正文（粘贴）", required=False, max_length=2_000_000, widget=forms.Textarea(attrs={"rows": 12})
+    )
+    file = forms.FileField(label="或上传文件（.txt .docx .pdf）", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file"):
+            raise forms.ValidationError("请粘贴正文或上传文件。")
+        return data
+
+
+class DraftTaskForm(forms.Form):
+    include = forms.BooleanField(label="导入", required=False, initial=True)
+    ref = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    parent = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    key = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label="任务", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), required=False)
+    due_date = forms.DateField(label="完成时限", required=False, widget=DATE)
+    cadence = forms.ChoiceField(label="报送频次", choices=Cadence.choices, initial=Cadence.MONTHLY)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = _steering_units()
+        self.fields["lead_unit"].label_from_instance = lambda u: u.display_name
+
+
+class DraftIndicatorForm(forms.Form):
+    include = forms.BooleanField(label="导入", required=False, initial=True)
+    name = forms.CharField(label="指标", max_length=100)
+    target = forms.DecimalField(label="目标值", max_digits=16, decimal_places=4)
+    measure = forms.CharField(label="单位", max_length=20, required=False)
+    target_kind = forms.ChoiceField(label="目标类型", choices=TargetKind.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    owner_unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = _steering_units()
+        self.fields["owner_unit"].label_from_instance = lambda u: u.display_name
+
+
+DraftTaskFormSet = forms.formset_factory(DraftTaskForm, extra=0, max_num=400)
+DraftIndicatorFormSet = forms.formset_factory(DraftIndicatorForm, extra=0, max_num=100)

@@ -50,13 +50,19 @@ class Source(models.Model):
     doc_number = models.CharField("文号", max_length=60, blank=True)
     file = models.FileField("原文", upload_to="ledger/sources/%Y/", blank=True)
     note = models.TextField("说明", blank=True)
+    # A document read in by intake: its text, and a digest that makes importing it twice impossible.
+    text = models.TextField("原文文字", blank=True)
+    digest = models.CharField("原文摘要值", max_length=64, blank=True, default="")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
         verbose_name = "任务来源"
         verbose_name_plural = "任务来源"
         ordering = ["-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["digest"], condition=~Q(digest=""), name="source_digest_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", views.task_export, name="export"),
     path("import/", views.import_ledger, name="import"),
     path("import/errors.xlsx", views.import_errors, name="import_errors"),
+    path("intake/", views.intake_page, name="intake"),
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/report/", views.report_submit, name="report"),

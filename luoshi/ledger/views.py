@@ -14,17 +14,21 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError
 from luoshi.core.forms import add_domain_error
-from luoshi.ledger import charts, excel, queries, services
+from luoshi.ledger import charts, excel, intake, queries, services
 from luoshi.ledger.forms import (
+    DraftIndicatorFormSet,
+    DraftTaskFormSet,
     EvaluationForm,
     ImportForm,
     IndicatorValueForm,
+    IntakeForm,
     MilestoneDoneForm,
     MilestoneForm,
     ReportForm,
@@ -381,3 +385,79 @@ def import_errors(request):
     if not name or not default_storage.exists(name):
         raise PermissionDenied
     return FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename="台账导入错误报告.xlsx")
+
+
+# --- intake: read a document, edit the draft, confirm -------------------------------------------------
+
+
+@login_required
+def intake_page(request):
+    """Paste or upload → every finding highlighted beside an editable draft → confirm creates it."""
+    _ledger_user(request)
+    if not permissions.allowed(request.user, services.STEERING):
+        raise PermissionDenied
+    step = request.POST.get("step", "")
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            text = intake.read_upload(data["file"]) if data.get("file") else data["text"]
+            draft = intake.propose(text, year=data["held_on"].year)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return render(request, "ledger/intake.html", context, status=400)
+        if step == "confirm":
+            tasks = DraftTaskFormSet(request.POST, prefix="tasks")
+            indicators = DraftIndicatorFormSet(request.POST, prefix="indicators")
+            if tasks.is_valid() and indicators.is_valid():
+                try:
+                    source = intake.confirm(
+                        request.user,
+                        title=data["title"],
+                        held_on=data["held_on"],
+                        kind=data["kind"],
+                        text=text,
+                        tasks=[row for row in tasks.cleaned_data if row.get("include")],
+                        indicators=[row for row in indicators.cleaned_data if row.get("include")],
+                    )
+                except DomainError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    made = source.tasks.count()
+                    messages.success(request, f"已从“{source.title}”创建任务{made}项。")
+                    return redirect(f"{reverse('ledger:tasks')}?source={source.pk}")
+        else:
+            tasks = DraftTaskFormSet(
+                prefix="tasks",
+                initial=[
+                    {
+                        "ref": t.ref,
+                        "parent": t.parent,
+                        "key": t.key,
+                        "title": t.title,
+                        "lead_unit": t.unit,
+                        "include": True,
+                    }
+                    for t in draft.tasks
+                ],
+            )
+            indicators = DraftIndicatorFormSet(
+                prefix="indicators",
+                initial=[
+                    {
+                        "name": i.name,
+                        "target": i.target,
+                        "measure": i.measure,
+                        "target_kind": i.kind,
+                        "year": i.year,
+                        "owner_unit": i.unit,
+                        "include": True,
+                    }
+                    for i in draft.indicators
+                ],
+            )
+        kinds = list(intake.KINDS.items())
+        context.update({"draft": draft, "tasks": tasks, "indicators": indicators, "text": text, "kinds": kinds})
+        return render(request, "ledger/intake.html", context, status=400 if step == "confirm" else 200)
+    return render(request, "ledger/intake.html", context, status=400 if request.method == "POST" else 200)
