@@ -11,10 +11,8 @@ document confirmed twice creates nothing the second time.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
@@ -29,7 +27,6 @@ from luoshi.org import permissions
 from luoshi.org.choices import UnitKind
 from luoshi.org.models import Unit, UnitAlias
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 KINDS = {"units": "单位", "people": "人员", "targets": "目标", "projects": "项目", "money": "资金", "dates": "日期"}
 
 
@@ -46,22 +43,6 @@ def directory() -> intake.Directory:
         )
     ]
     return intake.Directory.from_pairs(pairs)
-
-
-def read_upload(upload) -> str:
-    """The text of an uploaded .txt, .docx or text-layer .pdf; a Chinese error for anything else."""
-    name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1]
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationFailed(f"文件“{name}”超过20MB，请只上传正文。", field="file")
-    suffix = Path(name).suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        try:
-            return intake.read_file(handle.name)
-        except intake.IntakeError as exc:
-            raise ValidationFailed(f"文件“{name}”无法读取：{exc.message}", field="file") from None
 
 
 def digest(text: str) -> str:

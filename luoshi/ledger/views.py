@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError
 from luoshi.core.forms import add_domain_error
+from luoshi.core.uploads import read_document
 from luoshi.ledger import charts, excel, intake, queries, services
 from luoshi.ledger.forms import (
     DraftIndicatorFormSet,
@@ -402,7 +403,7 @@ def intake_page(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            text = intake.read_upload(data["file"]) if data.get("file") else data["text"]
+            text = read_document(data["file"]) if data.get("file") else data["text"]
             draft = intake.propose(text, year=data["held_on"].year)
         except DomainError as exc:
             add_domain_error(form, exc)

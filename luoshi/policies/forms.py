@@ -169,3 +169,38 @@ class SimulationForm(forms.Form):
 
 
 __all__ = ["ClauseForm", "DocumentForm", "LinkForm", "SearchForm", "SimulationForm"]
+
+
+class NoticeForm(forms.Form):
+    """A policy notice's text, pasted or uploaded, to propose its clauses."""
+
+    text = forms.CharField(
+        label="政策原文（粘贴）", required=False, max_length=2_000_000, widget=forms.Textarea(attrs={"rows": 12})
+    )
+    file = forms.FileField(label="或上传文件（.txt .docx .pdf）", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file"):
+            raise forms.ValidationError("请粘贴政策原文或上传文件。")
+        return data
+
+
+class ProposedClauseForm(forms.Form):
+    include = forms.BooleanField(label="导入", required=False, initial=True)
+    title = forms.CharField(label="条款名称", max_length=200)
+    benefit_type = forms.ChoiceField(label="支持方式", choices=BenefitType.choices)
+    text = forms.CharField(label="条款原文", widget=forms.Textarea(attrs={"rows": 3}))
+    rule = forms.CharField(
+        label="申报条件（建议）",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "code", "spellcheck": "false"}),
+    )
+    amount_formula = forms.CharField(
+        label="支持金额（建议）", required=False, max_length=500, widget=forms.TextInput(attrs={"class": "code"})
+    )
+    conditions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+ProposedClauseFormSet = forms.formset_factory(ProposedClauseForm, extra=0, max_num=100)

@@ -367,3 +367,44 @@ def window_state(clause: Clause, today: date) -> tuple[str, str]:
         n = cal.workdays_between(today, clause.closes_on)
         return "open", f"申报中，还有{n}个工作日截止（{clause.closes_on:%Y-%m-%d}）"
     return "open", "申报中"
+
+
+# --- clauses proposed from a notice's text --------------------------------------------------------
+
+BENEFIT_WORDS = (
+    ("贴息", "interest"),
+    ("减免", "tax"),
+    ("认定", "qualification"),
+    ("补助", "subsidy"),
+    ("补贴", "subsidy"),
+)
+
+
+def guess_benefit_type(text: str) -> str:
+    """奖励 unless the clause's own words say 补贴/补助, 贴息, 减免 or 认定."""
+    return next((kind for word, kind in BENEFIT_WORDS if word in text), "reward")
+
+
+@transaction.atomic
+def create_proposed_clauses(actor, document: PolicyDocument, rows: list[dict]) -> list[Clause]:
+    """Create the checked proposals as draft clauses, all or none; a rule that does not parse
+    stops them all with its row named."""
+    _require_document(actor, document)
+    created = []
+    for n, row in enumerate(rows, start=1):
+        try:
+            created.append(
+                create_clause(
+                    actor,
+                    document,
+                    title=row["title"],
+                    benefit_type=row["benefit_type"],
+                    text=row["text"],
+                    rule=row.get("rule", ""),
+                    amount_formula=row.get("amount_formula", ""),
+                    status=ClauseStatus.DRAFT,
+                )
+            )
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"第{n}项“{row['title']}”：{exc.message}", code=exc.code, field=exc.field) from None
+    return created

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:document_id>/attachments/", views.attach, name="attach"),
     path("<int:document_id>/links/", views.link, name="link"),
     path("<int:document_id>/clauses/new/", views.clause_edit, name="clause_new"),
+    path("<int:document_id>/intake/", views.notice_intake, name="notice_intake"),
     path("links/<int:link_id>/review/", views.review_link, name="review_link"),
     path("links/<int:link_id>/delete/", views.unlink, name="unlink"),
     path("crosswalk/", views.crosswalk, name="crosswalk"),

@@ -18,12 +18,21 @@ from luoshi import rules
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError
 from luoshi.core.forms import add_domain_error
+from luoshi.core.uploads import read_document
 from luoshi.enterprises import queries as enterprise_queries
 from luoshi.enterprises.facts import facts_of
 from luoshi.org import permissions
 from luoshi.policies import charts, queries, services, simulation
 from luoshi.policies.choices import DocumentStatus, Level
-from luoshi.policies.forms import ClauseForm, DocumentForm, LinkForm, SearchForm, SimulationForm
+from luoshi.policies.forms import (
+    ClauseForm,
+    DocumentForm,
+    LinkForm,
+    NoticeForm,
+    ProposedClauseFormSet,
+    SearchForm,
+    SimulationForm,
+)
 from luoshi.policies.models import Clause, PolicyDocument, PolicyLink
 
 LANGUAGE_EXAMPLES = [
@@ -393,3 +402,58 @@ def simulation_detail(request, simulation_id: int):
         "stale": stale,
     }
     return render(request, "policies/simulation.html", context)
+
+
+# --- clauses proposed from a notice ------------------------------------------------------------
+
+
+@login_required
+def notice_intake(request, document_id: int):
+    """Paste a policy notice: its clauses come back with a suggested rule and amount to check."""
+    from luoshi import intake
+
+    user = request.user
+    document = queries.document_detail(user, document_id)
+    if not services.can_edit_document(user, document):
+        raise PermissionDenied
+    form = NoticeForm(request.POST or None, request.FILES or None)
+    context = {"document": document, "form": form}
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        proposals = ProposedClauseFormSet(request.POST, prefix="clauses")
+        if proposals.is_valid():
+            rows = [row for row in proposals.cleaned_data if row.get("include")]
+            try:
+                created = services.create_proposed_clauses(user, document, rows)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已新增{len(created)}项草稿条款，请逐项核对申报期、预算和审核部门后发布。")
+                return redirect("policies:document", document.pk)
+        context["proposals"] = proposals
+        return render(request, "policies/notice_intake.html", context, status=400)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = (
+                read_document(form.cleaned_data["file"]) if form.cleaned_data.get("file") else form.cleaned_data["text"]
+            )
+            result = intake.parse_text(text)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        except intake.IntakeError as exc:
+            form.add_error("text", exc.message)
+        else:
+            initial = [
+                {
+                    "title": clause.text[:30],
+                    "benefit_type": services.guess_benefit_type(clause.text),
+                    "text": clause.text,
+                    "rule": clause.rule or "",
+                    "amount_formula": clause.amount or "",
+                    "conditions": "；".join(clause.conditions),
+                }
+                for clause in result.clauses
+            ]
+            context["proposals"] = ProposedClauseFormSet(prefix="clauses", initial=initial)
+            if not initial:
+                messages.info(request, "没有在原文中找到带条件和金额的条款。")
+    return render(request, "policies/notice_intake.html", context, status=400 if form.errors else 200)

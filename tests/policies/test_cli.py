@@ -70,7 +70,8 @@ def test_eval_and_simulate_read_the_registry(library, capsys):
 def test_cases_runs_regulation_case_files(tmp_path, capsys):
     assert main(["rules", "cases", "tests/rules/cases/rd_subsidy.yaml", "tests/rules/cases/export_award.yaml"]) == 0
     out = capsys.readouterr().out
-    assert "rd_subsidy.yaml：" in out and "通过" in out
+    assert "rd_subsidy.yaml：" in out
+    assert "通过" in out
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(
         "title: 错误的期望\nfigure_year: 2024\nrule: revenue >= 2000万元\nenterprises:\n"
