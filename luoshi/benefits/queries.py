@@ -90,11 +90,9 @@ def visible_applications(user) -> QuerySet[Application]:
     own = permissions.unit_q(user, (Role.ENTERPRISE_USER,), field="enterprise__unit")
     if own is not None:
         parts.append(own)
-    if not parts:
+    q = permissions.any_of(parts)
+    if q is None:
         return qs.none()
-    q = parts[0]
-    for part in parts[1:]:
-        q |= part
     return qs.filter(q).distinct()
 
 

@@ -29,12 +29,7 @@ def visibility_q(user) -> Q | None:
             from luoshi.enterprises.models import Enterprise
 
             parts.append(Q(enterprise__in=Enterprise.objects.filter(ent).values("pk")))
-    if not parts:
-        return None
-    q = parts[0]
-    for part in parts[1:]:
-        q |= part
-    return q
+    return permissions.any_of(parts)
 
 
 def visible_cases(user) -> QuerySet[Case]:

@@ -31,12 +31,7 @@ def visibility_q(user) -> Q | None:
     own = permissions.unit_q(user, (Role.ENTERPRISE_USER,), field="unit")
     if own is not None:
         parts.append(own)
-    if not parts:
-        return None
-    q = parts[0]
-    for part in parts[1:]:
-        q |= part
-    return q
+    return permissions.any_of(parts)
 
 
 def visible_enterprises(user) -> QuerySet[Enterprise]:

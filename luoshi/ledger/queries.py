@@ -36,12 +36,7 @@ def visibility_q(user) -> Q | None:
     co = permissions.unit_q(user, (Role.UNIT_REPORTER,), field="unit")
     if co is not None:
         parts.append(Q(Exists(Task.co_units.through.objects.filter(co, task_id=OuterRef("pk")))))
-    if not parts:
-        return None
-    q = parts[0]
-    for part in parts[1:]:
-        q |= part
-    return q
+    return permissions.any_of(parts)
 
 
 def visible_tasks(user) -> QuerySet[Task]:

@@ -116,3 +116,20 @@ def restrict(queryset, user, roles: Iterable[str], field: str = "unit"):
     """``queryset`` narrowed to what ``user`` may see through ``roles``."""
     q = unit_q(user, roles, field)
     return queryset.none() if q is None else queryset.filter(q)
+
+
+def any_of(parts: Iterable[Q | None]) -> Q | None:
+    """The union of visibility filters: None when there are none, ``Q()`` (everything) when one is.
+
+    ``Q() | X`` is ``X`` in Django, so OR-ing an unrestricted part into a restricted one would
+    quietly restrict it; this keeps "everything" meaning everything.
+    """
+    present = [part for part in parts if part is not None]
+    if not present:
+        return None
+    if any(not part.children for part in present):
+        return Q()
+    union = present[0]
+    for part in present[1:]:
+        union |= part
+    return union
