@@ -51,8 +51,8 @@ class Source(models.Model):
     file = models.FileField("原文", upload_to="ledger/sources/%Y/", blank=True)
     note = models.TextField("说明", blank=True)
     # A document read in by intake: its text, and a digest that makes importing it twice impossible.
-    text = models.TextField("原文文字", blank=True)
-    digest = models.CharField("原文摘要值", max_length=64, blank=True, default="")
+    text = models.TextField("原文文字", blank=True, default="", db_default="")
+    digest = models.CharField("原文摘要值", max_length=64, blank=True, default="", db_default="")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["text"])
 
