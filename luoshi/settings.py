@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "luoshi.enterprises",
     "luoshi.cases",
     "luoshi.policies",
+    "luoshi.projects",
     "luoshi.benefits",
     "django_tasks",
     "django_tasks_db",

@@ -18,6 +18,7 @@ from luoshi.cases import tasks as case_tasks
 from luoshi.ledger import tasks as ledger_tasks
 from luoshi.notices.services import send_pending_emails
 from luoshi.policies import tasks as policy_tasks
+from luoshi.projects import tasks as project_tasks
 from luoshi.tracking import calendar
 from luoshi.tracking.models import JobRun
 
@@ -49,6 +50,8 @@ JOBS: list[Job] = [
     Job("benefits.publicity", benefit_tasks.close_publicities, daily=True),
     Job("benefits.overdue", benefit_tasks.remind_overdue, daily=True),
     Job("benefits.rebuild", benefit_tasks.rebuild_matches, daily=True),
+    Job("projects.status", project_tasks.refresh_all_status, daily=True),
+    Job("projects.reminders", project_tasks.send_reminders, daily=True),
 ]
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("luoshi.cases.urls")),
     path("enterprises/", include("luoshi.enterprises.urls")),
     path("policies/", include("luoshi.policies.urls")),
+    path("projects/", include("luoshi.projects.urls")),
     path("benefits/", include("luoshi.benefits.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

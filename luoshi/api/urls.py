@@ -26,13 +26,14 @@ def domain_error(request, exc: DomainError):
 
 
 def _register() -> None:
+    from luoshi.benefits.api import router as benefits_router
     from luoshi.cases.api import router as cases_router
     from luoshi.enterprises.api import router as enterprises_router
     from luoshi.ledger.api import router as ledger_router
     from luoshi.notices.api import router as notices_router
     from luoshi.org.api import router as org_router
     from luoshi.policies.api import router as policies_router
-    from luoshi.benefits.api import router as benefits_router
+    from luoshi.projects.api import router as projects_router
 
     api.add_router("/org", org_router)
     api.add_router("/notices", notices_router)
@@ -40,6 +41,7 @@ def _register() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/enterprises", enterprises_router)
     api.add_router("/policies", policies_router)
+    api.add_router("/projects", projects_router)
     api.add_router("/benefits", benefits_router)
 
 

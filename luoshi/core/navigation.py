@@ -59,7 +59,10 @@ NAV: tuple[NavItem, ...] = (
     NavItem("政策测算", "policies:simulate", (Role.REVIEWER,), "policies/simulate"),
     NavItem("政策体检", "benefits:checkup_home", (Role.ENTERPRISE_USER, Role.COMMISSIONER), "benefits/checkup"),
     NavItem("申报审核", "benefits:queue", (Role.REVIEWER,), "benefits/queue"),
-    NavItem("兑现台账", "benefits:ledger", (Role.LEADER, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN), "benefits/ledger"),
+    NavItem(
+        "兑现台账", "benefits:ledger", (Role.LEADER, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN), "benefits/ledger"
+    ),
+    NavItem("重点项目", "projects:list", LEDGER, "projects"),
     NavItem("单位名录", "org:units", ALL_GOVERNMENT, "units"),
     NavItem("通知", "notices:inbox", None, "notices"),
     NavItem("工作日历", "tracking:calendar", None, "calendar", secondary=True),

@@ -16,13 +16,14 @@ __all__ = ["PASSWORD", "accounts_summary", "load"]
 
 def steps() -> list[tuple[str, Callable[[], str]]]:
     # Imported here so that this package can be imported before Django is set up.
-    from luoshi.demo import benefits, enterprises, ledger, org, policies
+    from luoshi.demo import benefits, enterprises, ledger, org, policies, projects
 
     return [
         ("单位、人员与账号", org.load),
         ("督办台账", ledger.load),
         ("企业与诉求", enterprises.load),
         ("政策库与测算", policies.load),
+        ("重点项目与争取资金", projects.load),
         ("政策匹配与兑现", benefits.load),
     ]
 
