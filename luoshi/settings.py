@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "luoshi.policies",
     "luoshi.projects",
     "luoshi.benefits",
+    "luoshi.dashboard",
     "django_tasks",
     "django_tasks_db",
 ]

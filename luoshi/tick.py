@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from luoshi.benefits import tasks as benefit_tasks
 from luoshi.cases import tasks as case_tasks
+from luoshi.dashboard import briefings as dashboard_briefings
+from luoshi.dashboard import services as dashboard_services
 from luoshi.ledger import tasks as ledger_tasks
 from luoshi.notices.services import send_pending_emails
 from luoshi.policies import tasks as policy_tasks
@@ -52,6 +54,9 @@ JOBS: list[Job] = [
     Job("benefits.rebuild", benefit_tasks.rebuild_matches, daily=True),
     Job("projects.status", project_tasks.refresh_all_status, daily=True),
     Job("projects.reminders", project_tasks.send_reminders, daily=True),
+    # Last: the snapshot and the briefing read what the jobs above have just refreshed.
+    Job("dashboard.snapshot", dashboard_services.refresh_job, daily=True),
+    Job("dashboard.briefing", dashboard_briefings.weekly_job, daily=True),
 ]
 
 

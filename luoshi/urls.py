@@ -4,13 +4,14 @@ from django.urls import include, path
 
 from luoshi.api.urls import api
 from luoshi.core import views as core_views
+from luoshi.dashboard import views as dashboard_views
 
 admin.site.site_header = "落实 · 后台管理"
 admin.site.site_title = "落实后台"
 admin.site.index_title = "后台管理"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("cases/", include("luoshi.cases.urls")),
     path("enterprises/", include("luoshi.enterprises.urls")),
     path("policies/", include("luoshi.policies.urls")),
+    path("dashboard/", include("luoshi.dashboard.urls")),
     path("projects/", include("luoshi.projects.urls")),
     path("benefits/", include("luoshi.benefits.urls")),
     path("api/v1/", api.urls),

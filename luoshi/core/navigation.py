@@ -39,6 +39,14 @@ LEDGER = (Role.LEADER, Role.SUPERVISOR, Role.UNIT_REPORTER, Role.ADMIN)
 
 NAV: tuple[NavItem, ...] = (
     NavItem("首页", "home", None, ""),
+    NavItem("驾驶舱", "dashboard:cockpit", (Role.LEADER, Role.SUPERVISOR, Role.ADMIN), "dashboard"),
+    NavItem(
+        "督办简报",
+        "dashboard:briefings",
+        (Role.LEADER, Role.SUPERVISOR, Role.ADMIN),
+        "dashboard/briefings",
+        secondary=True,
+    ),
     NavItem("督办台账", "ledger:tasks", LEDGER, "ledger"),
     NavItem("待我填报", "ledger:inbox", (Role.UNIT_REPORTER,), "ledger/inbox"),
     NavItem("审核队列", "ledger:review_queue", (Role.SUPERVISOR,), "ledger/review"),

@@ -9,7 +9,8 @@ from luoshi.tracking import calendar
 
 
 @login_required
-def home(request):
+def home(request, extra: dict | None = None, template: str = "core/home.html"):
+    """The personal home page; the dashboard adds the role's first screen through ``extra``."""
     today = timezone.localdate()
     cal = calendar.current()
     context = {
@@ -22,8 +23,9 @@ def home(request):
         "workdays_left": cal.workdays_between(today, today.replace(month=12, day=31)),
         "year_provisional": cal.year_is_provisional(today.year + 1),
         "next_year": today.year + 1,
+        **(extra or {}),
     }
-    return render(request, "core/home.html", context)
+    return render(request, template, context)
 
 
 def healthz(request):

@@ -13,8 +13,8 @@ from luoshi import codes
 from luoshi.core.audit import stamp
 from luoshi.core.errors import Conflict, NotPermitted, ValidationFailed
 from luoshi.enterprises.choices import FigureSource, VisitStatus
-from luoshi.enterprises.signals import enterprise_changed
 from luoshi.enterprises.models import CommissionerAssignment, Enterprise, EnterpriseTag, Visit, YearFigure
+from luoshi.enterprises.signals import enterprise_changed
 from luoshi.org import permissions
 from luoshi.org.choices import Role, UnitKind
 from luoshi.org.models import Unit, User

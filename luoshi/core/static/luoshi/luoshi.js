@@ -49,3 +49,15 @@ document.addEventListener("change", function (event) {
     window.location.href = select.value;
   }
 });
+
+// <button data-fullscreen>: the big screen fills the display (the command centre's wall).
+document.addEventListener("click", function (event) {
+  "use strict";
+  var button = event.target.closest && event.target.closest("[data-fullscreen]");
+  if (!button) return;
+  if (document.fullscreenElement) {
+    document.exitFullscreen();
+  } else if (document.documentElement.requestFullscreen) {
+    document.documentElement.requestFullscreen();
+  }
+});
