@@ -39,6 +39,10 @@ SHOTS = [
     ("shenhe", "/policies/?q=专精特新", "policies-search.png"),
     ("shenhe", "/policies/simulations/1/", "policies-simulation.png"),
     ("shenhe", "/policies/clauses/3/edit/", "policies-rule-editor.png"),
+    ("leader", "/dashboard/", "cockpit.png"),
+    ("qiye", "/benefits/checkup/", "checkup.png"),
+    ("leader", "/benefits/effect/12/", "effect.png"),
+    ("leader", "/projects/1/", "project.png"),
 ]
 
 

@@ -33,6 +33,9 @@ from luoshi.policies.models import Clause
 
 CENT = Decimal("0.01")
 VERDICTS = {2: Verdict.ELIGIBLE, 1: Verdict.NEAR_MISS}
+# A "near miss" an enterprise cannot act on is no near miss: it will not change its industry,
+# move its registered town or be founded earlier to qualify. Such pairs are kept as not eligible.
+FIXED = frozenset({"industry", "street", "chain", "founded", "age"})
 
 
 def matchable(today: date):
@@ -71,6 +74,8 @@ def _judge(base: Base, rows: np.ndarray, codes: np.ndarray, amounts, rule, ctx) 
         gap = ""
         if verdict == Verdict.NEAR_MISS:
             outcome = rules.evaluate(rule, base.facts(i), ctx)
+            if all(c.variable in FIXED for c in outcome.gaps):
+                continue
             gap = "；".join(c.gap or c.text for c in outcome.gaps)[:300]
         amount = _yuan(amounts[i]) if amounts is not None and verdict == Verdict.ELIGIBLE else None
         found[int(base.ids[i])] = Found(verdict, amount, gap)

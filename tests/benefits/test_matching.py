@@ -62,3 +62,12 @@ def test_the_checkup_sorts_what_can_be_claimed_from_near_misses_and_missed_windo
 
 def test_the_nightly_rebuild_covers_every_open_clause(desk):
     assert matching.rebuild(desk.today) == "重新匹配条款 1 项，符合条件 1 家次"
+
+
+def test_a_gap_the_enterprise_cannot_close_is_no_near_miss(desk):
+    # b (零售 5211) has the figures the manufacturing clause asks for; only its industry differs.
+    enterprise_services.record_figures(
+        desk.supervisor, desk.b, year=2024, revenue=Decimal("5000"), rd_expense=Decimal("200"), employees=50
+    )
+    matching.match_enterprise(desk.b.pk, desk.today)
+    assert not Match.objects.filter(clause=desk.rd, enterprise=desk.b).exists()
