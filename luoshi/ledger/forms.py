@@ -173,5 +173,26 @@ class DraftIndicatorForm(forms.Form):
         self.fields["owner_unit"].label_from_instance = lambda u: u.display_name
 
 
+class DraftProjectForm(forms.Form):
+    include = forms.BooleanField(label="入库", required=False, initial=True)
+    name = forms.CharField(label="项目", max_length=200)
+    project_type = forms.ChoiceField(
+        label="类型",
+        choices=[
+            ("industry", "产业"),
+            ("infrastructure", "基础设施"),
+            ("urban_renewal", "城市更新"),
+            ("social", "社会民生"),
+        ],
+    )
+    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = _steering_units()
+        self.fields["lead_unit"].label_from_instance = lambda u: u.display_name
+
+
+DraftProjectFormSet = forms.formset_factory(DraftProjectForm, extra=0, max_num=200)
 DraftTaskFormSet = forms.formset_factory(DraftTaskForm, extra=0, max_num=400)
 DraftIndicatorFormSet = forms.formset_factory(DraftIndicatorForm, extra=0, max_num=100)

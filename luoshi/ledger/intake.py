@@ -70,12 +70,36 @@ class DraftIndicator:
 
 
 @dataclass
+class DraftProject:
+    name: str
+    kind: str  # a projects.ProjectType value
+    unit: Unit | None
+    known: bool  # already in the project ledger: shown, not created again
+
+
+# The words that say what kind of project a name is; anything else is an industrial project.
+PROJECT_KINDS = (
+    (("城市更新", "老旧小区", "旧城", "棚户", "更新"), "urban_renewal"),
+    (
+        ("输变电", "变电站", "管线", "燃气", "道路", "大道", "桥", "铁路", "轨道", "供水", "污水", "工程"),
+        "infrastructure",
+    ),
+    (("医院", "学校", "养老", "托育", "体育", "文化", "保障房"), "social"),
+)
+
+
+def project_kind(name: str) -> str:
+    return next((kind for words, kind in PROJECT_KINDS if any(w in name for w in words)), "industry")
+
+
+@dataclass
 class Draft:
     text: str
     year: int
     result: intake.Result
     tasks: list[DraftTask] = field(default_factory=list)
     indicators: list[DraftIndicator] = field(default_factory=list)
+    projects: list[DraftProject] = field(default_factory=list)
     highlighted: SafeString | str = ""
 
 
@@ -119,8 +143,30 @@ def propose(text: str, *, year: int) -> Draft:
                 year=target.year or draft.year,
             )
         )
+    from luoshi.projects.models import Project  # the project ledger sits above the ledger; read-only here
+
+    known = set(Project.objects.filter(name__in=[p.name for p in result.projects]).values_list("name", flat=True))
+    for project in result.projects:
+        # Led by the unit that the key task containing the project names, when there is one.
+        named = next(
+            (u.name for u in result.units if u.span[0] <= project.span[0] and u.span[0] >= _start_of(project, keys)),
+            None,
+        )
+        draft.projects.append(
+            DraftProject(
+                name=project.name[:200],
+                kind=project_kind(project.name),
+                unit=_unit(named, cache),
+                known=project.name in known,
+            )
+        )
     draft.highlighted = highlight(text, result)
     return draft
+
+
+def _start_of(project, keys) -> int:
+    """Where the key task containing ``project`` starts (0 when none does)."""
+    return next((span[0] for span, _ in keys if span[0] <= project.span[0] < span[1]), 0)
 
 
 def highlight(text: str, result: intake.Result) -> SafeString:
@@ -153,8 +199,10 @@ def confirm(
     text: str,
     tasks: list[dict],
     indicators: list[dict],
+    projects: list[dict] = (),
 ) -> Source:
-    """Create the source, its tasks (key tasks first, action tasks under them) and indicators."""
+    """Create the source, its tasks (key tasks first, action tasks under them), indicators and
+    reserve-pool projects (谋划) for the named projects the project ledger does not have yet."""
     permissions.require(actor, services.STEERING, action="导入会议或文件")
     if kind not in SourceKind.values:
         raise ValidationFailed("来源类别无效。", field="kind")
@@ -162,8 +210,8 @@ def confirm(
     existing = Source.objects.filter(digest=key).first()
     if existing is not None:
         raise Conflict(f"这份文件已经导入过（任务来源“{existing.title}”），没有重复创建。", code="already_imported")
-    if not tasks and not indicators:
-        raise ValidationFailed("请至少勾选一项任务或指标。")
+    if not tasks and not indicators and not projects:
+        raise ValidationFailed("请至少勾选一项任务、指标或项目。")
     source = services.create_source(actor, title=title, held_on=held_on, kind=kind)
     source.text, source.digest = text, key
     try:
@@ -198,4 +246,21 @@ def confirm(
             owner_unit=row["owner_unit"],
             target_kind=row.get("target_kind") or TargetKind.GROWTH,
         )
+    if projects:
+        from luoshi.projects import services as project_services
+        from luoshi.projects.models import Project
+
+        for row in projects:
+            if Project.objects.filter(name=row["name"]).exists():
+                continue  # already in the project ledger: nothing twice
+            if row.get("lead_unit") is None:
+                raise ValidationFailed(f"请为项目“{row['name']}”选择牵头单位。", field="projects")
+            project_services.create_project(
+                actor,
+                name=row["name"],
+                project_type=row.get("project_type") or "industry",
+                lead_unit=row["lead_unit"],
+                total_investment=0,
+                description=f"来源：{source.title}（{held_on:%Y-%m-%d}）",
+            )
     return source

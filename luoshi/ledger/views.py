@@ -25,6 +25,7 @@ from luoshi.core.uploads import read_document
 from luoshi.ledger import charts, excel, intake, queries, services
 from luoshi.ledger.forms import (
     DraftIndicatorFormSet,
+    DraftProjectFormSet,
     DraftTaskFormSet,
     EvaluationForm,
     ImportForm,
@@ -411,7 +412,8 @@ def intake_page(request):
         if step == "confirm":
             tasks = DraftTaskFormSet(request.POST, prefix="tasks")
             indicators = DraftIndicatorFormSet(request.POST, prefix="indicators")
-            if tasks.is_valid() and indicators.is_valid():
+            projects = DraftProjectFormSet(request.POST, prefix="projects")
+            if tasks.is_valid() and indicators.is_valid() and projects.is_valid():
                 try:
                     source = intake.confirm(
                         request.user,
@@ -421,6 +423,7 @@ def intake_page(request):
                         text=text,
                         tasks=[row for row in tasks.cleaned_data if row.get("include")],
                         indicators=[row for row in indicators.cleaned_data if row.get("include")],
+                        projects=[row for row in projects.cleaned_data if row.get("include")],
                     )
                 except DomainError as exc:
                     messages.error(request, exc.message)
@@ -458,7 +461,23 @@ def intake_page(request):
                     for i in draft.indicators
                 ],
             )
+            projects = DraftProjectFormSet(
+                prefix="projects",
+                initial=[
+                    {"name": p.name, "project_type": p.kind, "lead_unit": p.unit, "include": not p.known}
+                    for p in draft.projects
+                ],
+            )
         kinds = list(intake.KINDS.items())
-        context.update({"draft": draft, "tasks": tasks, "indicators": indicators, "text": text, "kinds": kinds})
+        context.update(
+            {
+                "draft": draft,
+                "tasks": tasks,
+                "indicators": indicators,
+                "projects": projects,
+                "text": text,
+                "kinds": kinds,
+            }
+        )
         return render(request, "ledger/intake.html", context, status=400 if step == "confirm" else 200)
     return render(request, "ledger/intake.html", context, status=400 if request.method == "POST" else 200)

@@ -110,6 +110,8 @@ def test_the_page_reads_highlights_and_confirms(world, login):
         "tasks-INITIAL_FORMS": len(draft.tasks),
         "indicators-TOTAL_FORMS": 0,
         "indicators-INITIAL_FORMS": 0,
+        "projects-TOTAL_FORMS": 0,
+        "projects-INITIAL_FORMS": 0,
     }
     for n, t in enumerate(draft.tasks):
         form.update(
@@ -141,3 +143,41 @@ def test_an_unreadable_upload_is_refused_in_chinese(world, login):
     )
     assert response.status_code == 400
     assert "无法读取" in response.text
+
+
+PROJECT_TEXT = (
+    "2025年区政府工作部署：一是加快重大项目建设，区发展改革委牵头推进城东220千伏输变电工程和普康医疗器械生产基地建设；"
+    "二是推进城市更新，区住房城乡建委负责实施胜利路片区老旧小区改造项目。"
+)
+
+
+def test_named_projects_go_to_the_reserve_once(world):
+    from luoshi.projects.models import Project
+
+    draft = intake.propose(PROJECT_TEXT, year=2025)
+    kinds = {p.name: p.kind for p in draft.projects}
+    assert kinds, "the kernel names the projects"
+    assert any(k == "infrastructure" for k in kinds.values())
+    rows = [
+        {"name": p.name, "project_type": p.kind, "lead_unit": p.unit or world.gov, "include": True}
+        for p in draft.projects
+    ]
+    tasks = [
+        {"ref": t.ref, "parent": t.parent, "key": t.key, "title": t.title, "lead_unit": t.unit or world.gov}
+        for t in draft.tasks
+    ]
+    intake.confirm(
+        world.supervisor,
+        title="区政府常务会议",
+        held_on=date(2025, 2, 1),
+        kind="meeting",
+        text=PROJECT_TEXT,
+        tasks=tasks,
+        indicators=[],
+        projects=rows,
+    )
+    created = Project.objects.filter(name__in=kinds)
+    assert created.count() == len(kinds)
+    assert set(created.values_list("stage", flat=True)) == {"planning"}
+    again = intake.propose(PROJECT_TEXT, year=2025)
+    assert all(p.known for p in again.projects)
