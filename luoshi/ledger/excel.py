@@ -14,19 +14,24 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from luoshi.core import spreadsheets
 from luoshi.core.errors import DomainError
+from luoshi.core.spreadsheets import DATE_FORMAT, Columns, DataRow, Problems, date_cell, label, read_choice, read_date
+
+# Re-exported: callers know the results by these names here, and the 督办简报 reuses the header style.
+from luoshi.core.spreadsheets import HEADER_FILL as HEADER_FILL
+from luoshi.core.spreadsheets import HEADER_FONT as HEADER_FONT
+from luoshi.core.spreadsheets import ImportResult as ImportResult
+from luoshi.core.spreadsheets import RowError as RowError
 from luoshi.ledger import services
 from luoshi.ledger.choices import Cadence, Priority, SourceKind
 from luoshi.ledger.models import AreaTag, Source, Task
@@ -37,13 +42,10 @@ from luoshi.org.queries import find_unit
 from luoshi.tracking.choices import Colour, Status
 
 SHEET = "督办台账"
-HELP_SHEET = "填写说明"
-ERROR_HEADER = "错误"
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100  # an uploaded sheet is read this far to the right, no further
-HEADER_SCAN_ROWS = 10  # a title row or two above the header is tolerated
 
 # Column keys, in the order the template and the export write them.
 CODE, PARENT, TITLE, DESCRIPTION, LEAD, CO_UNITS, START, DUE, CADENCE, PRIORITY, AREAS, SOURCE = (
@@ -110,47 +112,23 @@ WIDTHS = {
 
 MAX_LENGTHS = {CODE: 30, TITLE: 300, SOURCE: 200}
 
-CADENCE_BY_LABEL = {str(c.label): c.value for c in Cadence} | {c.value: c.value for c in Cadence}
-PRIORITY_BY_LABEL = {str(p.label): p.value for p in Priority} | {str(p.value): p.value for p in Priority}
-
 UNIT_SEPARATORS = re.compile(r"[、，,；;\n]+")
 AREA_SEPARATORS = re.compile(r"[、，,；;\n]+")
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-ERROR_FILL = PatternFill("solid", fgColor="FFE0E0")
-ERROR_FONT = Font(color="C00000", bold=True)
-DATE_FORMAT = "yyyy-mm-dd"
-
-NOT_XLSX = "文件不是有效的Excel（.xlsx）文件"
-TOO_BIG = f"文件超过{MAX_BYTES // 1024 // 1024}MB，请拆分后分批导入。"
-NO_ROWS = f"文件中没有任务数据，请在“{SHEET}”表的表头下逐行填写。"
 
 
-# --- results -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem found in one row (``row`` is the Excel row number; 0 for the whole file)."""
-
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_workbook: bytes | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _layout() -> spreadsheets.Layout:
+    """The sheet the import reads (made on each call: the limits are read when it runs, so a test may lower them)."""
+    return spreadsheets.Layout(
+        sheet=SHEET,
+        noun="任务",
+        columns=COLUMNS,
+        required=REQUIRED,
+        synonyms=SYNONYMS,
+        widths=WIDTHS,
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+    )
 
 
 # --- template ------------------------------------------------------------------------------
@@ -205,36 +183,21 @@ HELP_NOTES = [
 
 def template_workbook() -> bytes:
     """An empty 督办台账 to fill in: headers, one example row, drop-downs and a sheet of instructions."""
-    wb = Workbook()
+    layout = _layout()
+    example = [EXAMPLE_ROW[c] or None for c in COLUMNS]
+    wb = spreadsheets.new_template(layout, example, help_rows=HELP, notes=HELP_NOTES, help_width=12, freeze="A2")
     ws = wb.active
-    ws.title = SHEET
-    ws.append(COLUMNS)
-    ws.append([EXAMPLE_ROW[c] or None for c in COLUMNS])
-    _style_header(ws, len(COLUMNS))
-    last = MAX_ROWS + 1
     for idx, name in enumerate(COLUMNS, 1):
         letter = get_column_letter(idx)
-        ws.column_dimensions[letter].width = WIDTHS[name]
         if name in (CODE, PARENT):
             # Text, so that 1.10 stays 1.10 and is not read back as the number 1.1.
             ws.column_dimensions[letter].number_format = "@"
-            for row in ws.iter_rows(min_row=2, max_row=2, min_col=idx, max_col=idx):
-                row[0].number_format = "@"
+            ws.cell(row=2, column=idx).number_format = "@"
         if name in (START, DUE):
             ws.column_dimensions[letter].number_format = DATE_FORMAT
             ws.cell(row=2, column=idx).number_format = DATE_FORMAT
-    for name, labels in ((CADENCE, Cadence.labels), (PRIORITY, Priority.labels)):
-        letter = get_column_letter(COLUMNS.index(name) + 1)
-        dv = DataValidation(
-            type="list",
-            formula1='"' + ",".join(str(label) for label in labels) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=f"{name}无效",
-            error=f"请从下拉列表中选择：{'、'.join(str(label) for label in labels)}",
-        )
-        dv.add(f"{letter}2:{letter}{last}")
-        ws.add_data_validation(dv)
+    spreadsheets.add_choice_list(ws, layout, CADENCE, Cadence.labels)
+    spreadsheets.add_choice_list(ws, layout, PRIORITY, Priority.labels)
     for name in (START, DUE):
         letter = get_column_letter(COLUMNS.index(name) + 1)
         dv = DataValidation(
@@ -246,43 +209,9 @@ def template_workbook() -> bytes:
             errorTitle=f"{name}无效",
             error="请填写日期，如 2025-03-31。",
         )
-        dv.add(f"{letter}2:{letter}{last}")
+        dv.add(f"{letter}2:{letter}{layout.max_rows + 1}")
         ws.add_data_validation(dv)
-    ws.freeze_panes = "A2"
-
-    help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.append(["列名", "是否必填", "填写说明"])
-    for row in HELP:
-        help_ws.append(list(row))
-    help_ws.append([])
-    help_ws.append(["注意事项"])
-    for note in HELP_NOTES:
-        help_ws.append(["", "", note])
-    _style_header(help_ws, 3)
-    help_ws.column_dimensions["A"].width = 12
-    help_ws.column_dimensions["B"].width = 10
-    help_ws.column_dimensions["C"].width = 100
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in help_ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    help_ws.cell(row=len(HELP) + 3, column=1).font = HEADER_FONT
-    help_ws.freeze_panes = "A2"
-    return _save(wb)
-
-
-def _style_header(ws, width: int) -> None:
-    for idx in range(1, width + 1):
-        cell = ws.cell(row=1, column=idx)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-
-
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheets.save(wb)
 
 
 # --- import --------------------------------------------------------------------------------
@@ -307,30 +236,6 @@ class _Row:
     source_title: str
 
 
-class _Problems:
-    """Problems found so far, row by row, in the order they were found."""
-
-    def __init__(self) -> None:
-        self.by_row: dict[int, list[str]] = {}
-
-    def add(self, row: int, text: str) -> None:
-        self.by_row.setdefault(row, []).append(text)
-
-    def __bool__(self) -> bool:
-        return bool(self.by_row)
-
-    def errors(self) -> list[RowError]:
-        out = []
-        for row in sorted(self.by_row):
-            for text in self.by_row[row]:
-                out.append(RowError(row, f"第{row}行：{text}" if row else text))
-        return out
-
-
-class _Rollback(Exception):
-    """Raised inside the import's transaction to undo every task created so far."""
-
-
 def import_ledger(actor, file_or_bytes, *, source: Source | None = None) -> ImportResult:
     """Create the tasks of an uploaded 督办台账, all or nothing.
 
@@ -341,195 +246,25 @@ def import_ledger(actor, file_or_bytes, *, source: Source | None = None) -> Impo
     refusal there undoes the whole import and is reported against its row. ``source`` is the
     来源 of top-level rows that name none.
     """
-    data = _read_bytes(file_or_bytes)
-    if data is None:
-        return _whole_file(TOO_BIG)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a zip that is not a workbook, an .xls, a text file … all read the same to a person
-        return _whole_file(NOT_XLSX)
-    try:
-        return _import(actor, wb, source)
-    finally:
-        wb.close()
 
-
-def _read_bytes(file_or_bytes) -> bytes | None:
-    """The upload's bytes, or None when it is over the size limit (read no further than that)."""
-    if isinstance(file_or_bytes, bytes | bytearray | memoryview):
-        data = bytes(file_or_bytes)
-        return None if len(data) > MAX_BYTES else data
-    size = getattr(file_or_bytes, "size", None)
-    if isinstance(size, int) and size > MAX_BYTES:
-        return None
-    if hasattr(file_or_bytes, "seek"):
-        file_or_bytes.seek(0)
-    data = file_or_bytes.read(MAX_BYTES + 1)
-    if isinstance(data, str):
-        data = data.encode()
-    return None if len(data) > MAX_BYTES else data
-
-
-def _whole_file(message: str) -> ImportResult:
-    return ImportResult(created=0, errors=[RowError(0, message)], error_workbook=None)
-
-
-def _import(actor, wb, default_source: Source | None) -> ImportResult:
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    try:
-        header_number, header, sheet_rows = _read_sheet(ws)
-    except _TooManyRows:
-        return _whole_file(f"文件超过{MAX_ROWS}行任务，请拆分后分批导入。")
-    except Exception:  # a workbook whose sheet XML cannot be read
-        return _whole_file(NOT_XLSX)
-
-    if not sheet_rows:
-        return _whole_file(NO_ROWS)
-    problems = _Problems()
-    columns = _map_header(header, problems, header_number)
-    data_rows = [(n, values) for n, values in sheet_rows if n > header_number and not _is_empty(values)]
-    if not problems and not data_rows:
-        return _whole_file(NO_ROWS)
-    rows: list[_Row] = []
-    if not problems:
-        rows = _parse_rows(data_rows, columns, problems)
+    def parse(data_rows: list[DataRow], columns: Columns, problems: Problems) -> list[_Row]:
+        rows = _parse_rows(data_rows, problems)
         _check_tree(actor, rows, problems)
-    if problems:
-        return _failed(problems, header_number, header, sheet_rows)
+        return rows
 
-    try:
-        with transaction.atomic():
-            created = _create_all(actor, rows, default_source, problems)
-            if problems:
-                raise _Rollback
-    except _Rollback:
-        return _failed(problems, header_number, header, sheet_rows)
-    return ImportResult(created=created, errors=[], error_workbook=None)
+    def write(rows: list[_Row], problems: Problems, result: ImportResult) -> None:
+        result.created = _create_all(actor, rows, source, problems)
+
+    return spreadsheets.import_workbook(file_or_bytes, _layout(), parse=parse, write=write)
 
 
-class _TooManyRows(Exception):
-    pass
-
-
-def _read_sheet(ws) -> tuple[int, list[str], list[tuple[int, tuple]]]:
-    """(header row number, header cells, every non-empty row as (number, values)).
-
-    The header is the first of the top rows that names at least two ledger columns (a title
-    line above it is tolerated), else the first non-empty row.
-    """
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # some tools write a wrong dimension; read every row that is there
-    all_rows = enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1)
-    top: list[tuple[int, tuple]] = []
-    for number, values in all_rows:
-        if not _is_empty(values):
-            top.append((number, tuple(values)))
-        if number >= HEADER_SCAN_ROWS:
-            break
-    if not top:
-        return 0, [], []
-    header_at = 0
-    for idx, (_number, values) in enumerate(top):
-        if len({_normalise_header(v) for v in values} & set(COLUMNS)) >= 2:
-            header_at = idx
-            break
-    header_number, header_values = top[header_at]
-    header = [_text(v) for v in header_values]
-    while header and not header[-1]:
-        header.pop()
-    width = max(len(header), 1)
-    rows = [(number, values[:width]) for number, values in top]
-    data_count = sum(1 for number, values in rows if number > header_number and not _is_empty(values))
-    for number, values in all_rows:
-        values = tuple(values[:width])
-        if _is_empty(values):
-            continue
-        data_count += 1
-        if data_count > MAX_ROWS:
-            break
-        rows.append((number, values))
-    if data_count > MAX_ROWS:
-        raise _TooManyRows
-    return header_number, header, rows
-
-
-def _normalise_header(value) -> str:
-    text = re.sub(r"\s+", "", _text(value))
-    text = re.sub(r"[*＊]|[（(]必填[)）]", "", text)
-    return SYNONYMS.get(text, text)
-
-
-def _map_header(header: list[str], problems: _Problems, header_number: int) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for idx, raw in enumerate(header):
-        name = _normalise_header(raw)
-        if name in COLUMNS:
-            if name in columns:
-                problems.add(header_number, f"表头“{name}”出现了两次，请只保留一列。")
-            else:
-                columns[name] = idx
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        names = "、".join(f"“{c}”" for c in missing)
-        problems.add(header_number, f"缺少必填列{names}，请使用导入模板的表头。")
-    return columns
-
-
-def _is_empty(values) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return f"{value:%Y-%m-%d}"
-    return str(value).strip()
-
-
-def _date(value) -> date | None:
-    """A date from an Excel cell; raises ValueError when it is not one."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float):
-        # A date serial in a cell without a date format (Excel counts days from 1899-12-30).
-        if not 1 <= value < 2958466:
-            raise ValueError
-        return from_excel(value).date()
-    match = DATE_TEXT.match(_text(value))
-    if not match:
-        raise ValueError
-    return date(*(int(part) for part in match.groups()))
-
-
-def _parse_rows(data_rows, columns: dict[str, int], problems: _Problems) -> list[_Row]:
-    unit_cache: dict[str, Unit | None] = {}
-
-    def unit(name: str) -> Unit | None:
-        if name not in unit_cache:
-            unit_cache[name] = find_unit(name)
-        return unit_cache[name]
-
-    def cell(values, name: str):
-        idx = columns.get(name)
-        return values[idx] if idx is not None and idx < len(values) else None
-
+def _parse_rows(data_rows: list[DataRow], problems: Problems) -> list[_Row]:
+    """What each row asks for, checked; its required cells were checked before."""
+    unit = cache(find_unit)  # a ledger names the same few units on most of its rows
     rows = []
-    for number, values in data_rows:
-
-        def fail(text: str, number=number) -> None:
-            problems.add(number, text)
-
-        texts = {name: _text(cell(values, name)) for name in COLUMNS}
-        for name in REQUIRED:
-            if not texts[name]:
-                fail(f"未填写“{name}”")
+    for data in data_rows:
+        fail = problems.in_row(data.number)
+        texts = data.texts
         for name, limit in MAX_LENGTHS.items():
             if len(texts[name]) > limit:
                 fail(f"{name}超过{limit}个字，请精简")
@@ -556,24 +291,23 @@ def _parse_rows(data_rows, columns: dict[str, int], problems: _Problems) -> list
 
         dates: dict[str, date | None] = {}
         for name in (START, DUE):
-            raw = cell(values, name)
             dates[name] = None
             if texts[name]:
                 try:
-                    dates[name] = _date(raw)
-                except (ValueError, OverflowError):
+                    dates[name] = read_date(data.cells[name])
+                except ValueError:
                     fail(f"{name}“{texts[name]}”不是有效日期，请按2025-03-31的格式填写或使用Excel日期")
         if dates[START] and dates[DUE] and dates[DUE] < dates[START]:
             fail("完成时限早于开始日期")
 
         cadence = Cadence.MONTHLY.value
         if texts[CADENCE]:
-            cadence = CADENCE_BY_LABEL.get(texts[CADENCE].replace(" ", ""), "")
+            cadence = read_choice(texts[CADENCE], Cadence)
             if not cadence:
                 fail(f"报送频次“{texts[CADENCE]}”无效，请填写每周、每两周、每月、每季度或不定期")
         priority = Priority.NORMAL.value
         if texts[PRIORITY]:
-            priority = PRIORITY_BY_LABEL.get(texts[PRIORITY].replace(" ", ""), 0)
+            priority = read_choice(texts[PRIORITY], Priority)
             if not priority:
                 fail(f"优先级“{texts[PRIORITY]}”无效，请填写重点、一般或较低")
         areas = []
@@ -588,7 +322,7 @@ def _parse_rows(data_rows, columns: dict[str, int], problems: _Problems) -> list
 
         rows.append(
             _Row(
-                number=number,
+                number=data.number,
                 code=texts[CODE],
                 parent_code=texts[PARENT],
                 title=texts[TITLE],
@@ -606,7 +340,7 @@ def _parse_rows(data_rows, columns: dict[str, int], problems: _Problems) -> list
     return rows
 
 
-def _check_tree(actor, rows: list[_Row], problems: _Problems) -> None:
+def _check_tree(actor, rows: list[_Row], problems: Problems) -> None:
     """编号 unique in the file; every 上级编号 found in the file or the database; no cycles."""
     first_row: dict[str, int] = {}
     for row in rows:
@@ -675,7 +409,7 @@ def _in_tree_order(rows: list[_Row]) -> list[_Row]:
     return sorted(rows, key=lambda r: (depth[r.number], r.number))
 
 
-def _create_all(actor, rows: list[_Row], default_source: Source | None, problems: _Problems) -> int:
+def _create_all(actor, rows: list[_Row], default_source: Source | None, problems: Problems) -> int:
     """Create every row's task; problems from the services are recorded against their rows."""
     in_file = {r.code for r in rows if r.code}
     existing = _tasks_by_code(actor, {r.parent_code for r in rows if r.parent_code and r.parent_code not in in_file})
@@ -741,70 +475,6 @@ def _source_named(actor, row: _Row, rows: list[_Row]) -> Source:
     )
 
 
-def _failed(problems: _Problems, header_number: int, header: list[str], sheet_rows) -> ImportResult:
-    return ImportResult(
-        created=0,
-        errors=problems.errors(),
-        error_workbook=_error_workbook(problems, header_number, header, sheet_rows),
-    )
-
-
-def _error_workbook(problems: _Problems, header_number: int, header: list[str], sheet_rows) -> bytes:
-    """The uploaded rows, at their original row numbers, with a 错误 column; bad rows highlighted."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET)
-    width = max(len(header), 1)
-    error_col = width + 1
-    for idx, name in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(idx)].width = WIDTHS.get(_normalise_header(name), 14)
-    ws.column_dimensions[get_column_letter(error_col)].width = 60
-    if header_number:
-        ws.freeze_panes = f"A{header_number + 1}"
-    written = 0
-    for number, values in sheet_rows:
-        while written < number - 1:
-            ws.append([])
-            written += 1
-        values = list(values[:width]) + [None] * (width - len(values[:width]))
-        texts = problems.by_row.get(number)
-        if number == header_number:
-            # A problem with the header (a missing column) is written into the 错误 header itself.
-            label = f"{ERROR_HEADER}：{'；'.join(texts)}" if texts else ERROR_HEADER
-            cells = []
-            for value in [*values, label]:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.font = ERROR_FONT if texts else HEADER_FONT
-                cell.fill = ERROR_FILL if texts else HEADER_FILL
-                cells.append(cell)
-            ws.append(cells)
-        elif texts:
-            cells = [_styled(ws, v, fill=ERROR_FILL) for v in values]
-            cells.append(_error_cell(ws, texts))
-            ws.append(cells)
-        else:
-            ws.append([_plain(v) for v in values])
-        written += 1
-    return _save(wb)
-
-
-def _error_cell(ws, texts: list[str]) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value="；".join(texts))
-    cell.font = ERROR_FONT
-    cell.fill = ERROR_FILL
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
-
-
-def _plain(value):
-    return value.date() if isinstance(value, datetime) and value.time() == datetime.min.time() else value
-
-
-def _styled(ws, value, *, fill: PatternFill) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=_plain(value))
-    cell.fill = fill
-    return cell
-
-
 # --- export --------------------------------------------------------------------------------
 
 
@@ -834,17 +504,7 @@ def write_tasks(tasks: Iterable[Task], out) -> None:
             .iterator(chunk_size=2000)
         )
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET)
-    for idx, name in enumerate(EXPORT_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(idx)].width = WIDTHS[name]
-    ws.freeze_panes = "A2"
-    header = []
-    for name in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        header.append(cell)
-    ws.append(header)
+    ws = spreadsheets.export_sheet(wb, SHEET, EXPORT_COLUMNS, WIDTHS, freeze="A2")
     for task in tasks:
         ws.append(_export_row(ws, task))
     wb.save(out)
@@ -858,31 +518,16 @@ def _export_row(ws, task: Task) -> list:
         task.description or None,
         task.lead_unit.name,
         "、".join(u.name for u in task.co_units.all()) or None,
-        _date_cell(ws, task.start_date),
-        _date_cell(ws, task.due_date),
-        _label(Cadence, task.cadence),
-        _label(Priority, task.priority),
+        date_cell(ws, task.start_date),
+        date_cell(ws, task.due_date),
+        label(Cadence, task.cadence),
+        label(Priority, task.priority),
         "、".join(a.name for a in task.areas.all()) or None,
         task.source.title if task.source_id else None,
-        _label(Status, task.status),
-        _label(Colour, task.colour),
+        label(Status, task.status),
+        label(Colour, task.colour),
         task.status_reason or None,
         task.percent,
-        _date_cell(ws, task.done_on),
-        _date_cell(ws, task.closed_on),
+        date_cell(ws, task.done_on),
+        date_cell(ws, task.closed_on),
     ]
-
-
-def _date_cell(ws, value: date | None):
-    if value is None:
-        return None
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = DATE_FORMAT
-    return cell
-
-
-def _label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
