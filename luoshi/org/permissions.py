@@ -123,6 +123,13 @@ def any_of(parts: Iterable[Q | None]) -> Q | None:
 
     ``Q() | X`` is ``X`` in Django, so OR-ing an unrestricted part into a restricted one would
     quietly restrict it; this keeps "everything" meaning everything.
+
+    >>> any_of([None, None]) is None
+    True
+    >>> any_of([Q(unit=1), Q()]) == Q()
+    True
+    >>> any_of([Q(unit=1), None, Q(unit=2)]) == Q(unit=1) | Q(unit=2)
+    True
     """
     present = [part for part in parts if part is not None]
     if not present:
