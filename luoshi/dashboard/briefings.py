@@ -120,23 +120,13 @@ NONE_MARK = "—"
 # --- who may do what ------------------------------------------------------------------------
 
 
-def _covers_district(user, roles) -> bool:
-    """True when one of ``roles`` covers every top-level unit: the briefing shows every unit's work."""
-    if is_system(user):
-        return True
-    roots = list(Unit.objects.filter(parent__isnull=True, is_active=True))
-    if not roots:
-        return permissions.allowed(user, roles)
-    return all(permissions.allowed(user, roles, root) for root in roots)
-
-
 def can_read(user) -> bool:
     """Leaders, supervisors and admins of the whole district read the archive and download briefings."""
-    return _covers_district(user, READERS)
+    return permissions.covers_everything(user, READERS)
 
 
 def can_generate(user) -> bool:
-    return _covers_district(user, GENERATORS)
+    return permissions.covers_everything(user, GENERATORS)
 
 
 def recipients_of() -> list[User]:

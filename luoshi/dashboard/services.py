@@ -36,8 +36,9 @@ def refresh_job(today: date | None = None) -> str:
 
 
 def cockpit_for(user, today: date, year: int, *, refresh_now: bool = False) -> tuple[dict, CockpitSnapshot | None]:
-    """The cockpit data for ``user``: the shared snapshot for the leadership, live for anyone else."""
-    if not permissions.allowed(user, WHOLE_DISTRICT):
+    """The cockpit data for ``user``: the shared snapshot for those who see the whole district,
+    computed live for anyone else (a 分管领导 granted some departments sees only those)."""
+    if not permissions.covers_everything(user, WHOLE_DISTRICT):
         return cockpit(user, today, year).to_dict(), None
     snapshot = CockpitSnapshot.objects.filter(year=year).first()
     stale = snapshot is None or (timezone.now() - snapshot.computed_at).total_seconds() > FRESH_HOURS * 3600

@@ -140,3 +140,25 @@ def any_of(parts: Iterable[Q | None]) -> Q | None:
     for part in present[1:]:
         union |= part
     return union
+
+
+def covers_everything(user, roles: Iterable[str]) -> bool:
+    """Does one of ``roles`` reach every unit (each top-level unit with all below it)?
+
+    What is computed once for everyone (the cockpit snapshot, the weekly briefing) may only be
+    shown to people who could see all of it anyway.
+    """
+    if is_system(user):
+        return True
+    roots = list(Unit.objects.filter(parent__isnull=True, is_active=True))
+    if not roots:
+        return allowed(user, roles)
+    scope = scope_of(user)
+    wanted = set(roles)
+    return all(
+        any(
+            role in wanted and subunits and (unit_id == root.pk or root.path.startswith(path))
+            for role, unit_id, path, subunits in scope.grants
+        )
+        for root in roots
+    )

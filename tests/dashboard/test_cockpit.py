@@ -184,3 +184,17 @@ def test_a_person_with_several_roles_can_switch(district, login):
     assert "待办申报" in client.get("/?as=reviewer").text
     # asking for a role one does not hold falls back to the first one held
     assert "逾期事项" in client.get("/?as=leader").text
+
+
+def test_the_shared_snapshot_is_only_for_those_who_see_everything(district, login):
+    from luoshi.org.choices import Role
+    from tests.factories import make_user
+
+    partial = make_user("fenguan", grants=[(Role.LEADER, district.jxw, True)])  # 分管 区经信委 only
+    page = login(partial).get("/dashboard/")
+    assert page.status_code == 200
+    assert "按您的权限实时计算" in page.text
+    assert not CockpitSnapshot.objects.exists()
+    data, snapshot = services.cockpit_for(partial, district.today, district.today.year)
+    assert snapshot is None
+    assert data["sections"][2]["tiles"][0]["value"] == 1  # 区经信委's own task, not 区商务委's
