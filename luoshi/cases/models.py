@@ -103,6 +103,12 @@ class Case(models.Model):
                 condition=Q(state__in=["assigned", "in_progress", "suspended"]),
                 name="case_open_queue",
             ),
+            # The cockpit's open and red-open counts: only open cases, by colour.
+            models.Index(
+                fields=["colour"],
+                condition=~Q(state__in=["resolved", "followed_up"]),
+                name="case_open_colour",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

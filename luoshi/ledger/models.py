@@ -128,6 +128,9 @@ class Task(models.Model):
             models.Index(fields=["lead_unit", "status"], name="task_unit_status"),
             models.Index(fields=["status", "due_date"], name="task_status_due"),
             models.Index(fields=["due_date"], name="task_due"),
+            # The cockpit's counts: red tasks, and open tasks by status.
+            models.Index(fields=["colour"], name="task_colour"),
+            models.Index(fields=["status"], condition=Q(closed_on__isnull=True), name="task_open_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(due_date__gte=models.F("start_date")), name="task_due_after_start"),
