@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -82,16 +82,23 @@ def _judge(base: Base, rows: np.ndarray, codes: np.ndarray, amounts, rule, ctx) 
     return found
 
 
-def _store(clause: Clause, ctx: rules.Context, found: dict[int, Found], scope: Q) -> list[int]:
-    """Replace the stored matches of ``clause`` within ``scope`` by ``found``; newly eligible ids."""
-    now = timezone.now()
-    existing = {m.enterprise_id: m for m in Match.objects.filter(scope, clause=clause)}
-    create, update, newly = [], [], []
-    for enterprise_id, f in found.items():
-        old = existing.pop(enterprise_id, None)
+FIELDS = ["verdict", "amount", "gap", "figure_year", "clause_version", "computed_at", "eligible_since"]
+
+
+@dataclass
+class _Changes:
+    """The writes one matching pass makes, gathered so that they go out in three statements."""
+
+    now: object
+    create: list[Match] = field(default_factory=list)
+    update: list[Match] = field(default_factory=list)
+    delete: list[int] = field(default_factory=list)
+
+    def merge(self, old: Match | None, f: Found, *, clause: Clause, ctx: rules.Context, enterprise_id: int) -> bool:
+        """Record what ``f`` changes against ``old``; True when the pair has just become eligible."""
+        eligible = f.verdict == Verdict.ELIGIBLE
         if old is None:
-            since = now if f.verdict == Verdict.ELIGIBLE else None
-            create.append(
+            self.create.append(
                 Match(
                     enterprise_id=enterprise_id,
                     clause=clause,
@@ -100,27 +107,40 @@ def _store(clause: Clause, ctx: rules.Context, found: dict[int, Found], scope: Q
                     gap=f.gap,
                     figure_year=ctx.figure_year,
                     clause_version=clause.version,
-                    computed_at=now,
-                    eligible_since=since,
+                    computed_at=self.now,
+                    eligible_since=self.now if eligible else None,
                 )
             )
-            if since:
-                newly.append(enterprise_id)
-            continue
-        if f.verdict == Verdict.ELIGIBLE and old.verdict != Verdict.ELIGIBLE:
-            old.eligible_since = now
-            newly.append(enterprise_id)
-        elif f.verdict != Verdict.ELIGIBLE:
+            return eligible
+        newly = eligible and old.verdict != Verdict.ELIGIBLE
+        if newly:
+            old.eligible_since = self.now
+        elif not eligible:
             old.eligible_since = None
         old.verdict, old.amount, old.gap = f.verdict, f.amount, f.gap
-        old.figure_year, old.clause_version, old.computed_at = ctx.figure_year, clause.version, now
-        update.append(old)
-    fields = ["verdict", "amount", "gap", "figure_year", "clause_version", "computed_at", "eligible_since"]
-    with transaction.atomic():
-        Match.objects.bulk_create(create, batch_size=2000)
-        Match.objects.bulk_update(update, fields, batch_size=2000)
-        if existing:
-            Match.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
+        old.figure_year, old.clause_version, old.computed_at = ctx.figure_year, clause.version, self.now
+        self.update.append(old)
+        return newly
+
+    def write(self) -> None:
+        with transaction.atomic():
+            Match.objects.bulk_create(self.create, batch_size=2000)
+            Match.objects.bulk_update(self.update, FIELDS, batch_size=2000)
+            if self.delete:
+                Match.objects.filter(pk__in=self.delete).delete()
+
+
+def _store(clause: Clause, ctx: rules.Context, found: dict[int, Found]) -> list[int]:
+    """Replace every stored match of ``clause`` by ``found``; the newly eligible enterprise ids."""
+    changes = _Changes(timezone.now())
+    existing = {m.enterprise_id: m for m in Match.objects.filter(clause=clause)}
+    newly = [
+        eid
+        for eid, f in found.items()
+        if changes.merge(existing.pop(eid, None), f, clause=clause, ctx=ctx, enterprise_id=eid)
+    ]
+    changes.delete = [m.pk for m in existing.values()]
+    changes.write()
     return newly
 
 
@@ -137,7 +157,7 @@ def match_clause(clause: Clause, today: date | None = None, *, announce: bool = 
     codes = batch.verdicts(base.table)[0]
     amounts = batch.amounts(amount, base.table) if amount is not None else None
     found = _judge(base, np.flatnonzero(codes > 0), codes, amounts, rule, ctx)
-    newly = _store(clause, ctx, found, Q())
+    newly = _store(clause, ctx, found)
     eligible = sum(f.verdict == Verdict.ELIGIBLE for f in found.values())
     run, _ = MatchRun.objects.update_or_create(
         clause=clause,
@@ -157,13 +177,17 @@ def match_clause(clause: Clause, today: date | None = None, *, announce: bool = 
 
 
 def match_enterprise(enterprise_id: int, today: date | None = None, *, announce: bool = True) -> int:
-    """One enterprise against every matchable clause, in one batch per figure year."""
+    """One enterprise against every matchable clause: one batch per figure year, one read of its
+    stored matches and one write of what changed, however many clauses are open."""
     today = today or timezone.localdate()
     clauses = list(matchable(today).select_related("document"))
     by_year: dict[int, list[Clause]] = defaultdict(list)
     for clause in clauses:
         by_year[context_for(clause, today).figure_year].append(clause)
-    changed = 0
+    existing = {m.clause_id: m for m in Match.objects.filter(enterprise_id=enterprise_id, clause__in=clauses)}
+    changes = _Changes(timezone.now())
+    newly: list[Clause] = []
+    eligible: list[Clause] = []
     for year, group in by_year.items():
         ctx = rules.Context(figure_year=year, as_of=today)
         base = load_base(ctx, enterprises=[enterprise_id])
@@ -172,16 +196,25 @@ def match_enterprise(enterprise_id: int, today: date | None = None, *, announce:
         parsed = [rules.parse(c.rule) for c in group]
         codes = rules.compile_batch(parsed).verdicts(base.table)
         for k, clause in enumerate(group):
+            old = existing.pop(clause.pk, None)
             amounts = None
             if codes[k][0] == 2 and clause.amount_formula:
                 amount_rule = rules.parse(clause.amount_formula, kind="amount")
                 amounts = rules.compile_batch([parsed[k]]).amounts(amount_rule, base.table)
-            found = _judge(base, np.flatnonzero(codes[k] > 0), codes[k], amounts, parsed[k], ctx)
-            newly = _store(clause, ctx, found, Q(enterprise_id=enterprise_id))
-            changed += len(newly)
-            if announce:
-                _announce(clause, newly, [eid for eid, f in found.items() if f.verdict == Verdict.ELIGIBLE])
-    return changed
+            found = _judge(base, np.flatnonzero(codes[k] > 0), codes[k], amounts, parsed[k], ctx).get(enterprise_id)
+            if found is None:
+                if old is not None:
+                    changes.delete.append(old.pk)
+                continue
+            if changes.merge(old, found, clause=clause, ctx=ctx, enterprise_id=enterprise_id):
+                newly.append(clause)
+            if found.verdict == Verdict.ELIGIBLE:
+                eligible.append(clause)
+    changes.write()
+    if announce:
+        for clause in eligible:
+            _announce(clause, [enterprise_id] if clause in newly else [], [enterprise_id])
+    return len(newly)
 
 
 def rebuild(today: date | None = None) -> str:

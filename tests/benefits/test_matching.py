@@ -71,3 +71,35 @@ def test_a_gap_the_enterprise_cannot_close_is_no_near_miss(desk):
     )
     matching.match_enterprise(desk.b.pk, desk.today)
     assert not Match.objects.filter(clause=desk.rd, enterprise=desk.b).exists()
+
+
+def test_rematching_an_enterprise_costs_the_same_queries_however_many_clauses_are_open(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.policies import services as policy_services
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            matching.match_enterprise(desk.a.pk, desk.today, announce=False)
+        return len(captured)
+
+    def add_clauses(n: int) -> None:
+        for i in range(n):
+            policy_services.create_clause(
+                desk.reviewer,
+                desk.measure,
+                title=f"测试条款{i}",
+                benefit_type="reward",
+                department=desk.jxw,
+                window_kind="rolling",
+                rule=f"revenue >= {100 + i}万元",
+                amount_formula="1万元",
+                figure_year=2024,
+                status="published",
+            )
+
+    add_clauses(2)
+    few = queries()
+    add_clauses(10)
+    assert queries() == few
