@@ -13,6 +13,7 @@ admin.site.index_title = "后台管理"
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
+    path("help/", core_views.help_page, name="help"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("luoshi.org.urls")),

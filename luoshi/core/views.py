@@ -4,7 +4,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from luoshi.notices.queries import inbox
+from luoshi.org import permissions
 from luoshi.org import queries as org_queries
+from luoshi.org.choices import Role
 from luoshi.tracking import calendar
 
 
@@ -26,6 +28,15 @@ def home(request, extra: dict | None = None, template: str = "core/home.html"):
         **(extra or {}),
     }
     return render(request, template, context)
+
+
+@login_required
+def help_page(request):
+    """使用说明: what each module the user can reach is for. Everything it shows is already in the page shell,
+    so it is also the cheapest rendered page a signed-in user can open (the benchmarks' rendered baseline)."""
+    roles = permissions.scope_of(request.user).roles()
+    role_labels = [label for value, label in Role.choices if value in roles]
+    return render(request, "core/help.html", {"role_labels": role_labels})
 
 
 def healthz(request):
