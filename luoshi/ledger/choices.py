@@ -48,3 +48,7 @@ class PeriodType(models.TextChoices):
     MONTHLY = "monthly", "月度"
     QUARTERLY = "quarterly", "季度"
     ANNUAL = "annual", "年度"
+
+
+# Units a task can be filtered by: bodies that lead or co-operate on tasks, not enterprises.
+FILTER_UNIT_KINDS = ("party", "government", "department", "town")

@@ -7,7 +7,7 @@ import uuid
 
 from django import forms
 
-from luoshi.ledger.choices import Cadence, Priority, SourceKind, TargetKind
+from luoshi.ledger.choices import FILTER_UNIT_KINDS, Cadence, Priority, SourceKind, TargetKind
 from luoshi.ledger.models import AreaTag, Source
 from luoshi.org.models import Unit
 from luoshi.tracking.choices import Colour, Status
@@ -15,11 +15,18 @@ from luoshi.tracking.choices import Colour, Status
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+RECENT_SOURCES = 30
+
+
 class TaskFilterForm(forms.Form):
+    """Validation accepts any unit and any source (a unit outside the user's scope simply matches
+    nothing); the page offers only what is worth choosing, so a municipality with thousands of units
+    and sources renders a few dozen options, not thousands: see ``offer``."""
+
     q = forms.CharField(label="关键词", required=False, max_length=50)
     unit = forms.ModelChoiceField(
         label="单位",
-        queryset=Unit.objects.filter(kind__in=["party", "government", "department", "town"]),
+        queryset=Unit.objects.filter(kind__in=FILTER_UNIT_KINDS),
         required=False,
         empty_label="全部单位",
     )
@@ -37,6 +44,19 @@ class TaskFilterForm(forms.Form):
         if data.get("due_from") and data.get("due_to") and data["due_to"] < data["due_from"]:
             raise forms.ValidationError("时限范围的结束日期不能早于开始日期。")
         return data
+
+    def offer(self, units: list[Unit]) -> None:
+        """Render these units, and the most recent sources, as the choices; the chosen unit and source
+        are always among them."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        chosen = data.get("unit")
+        if chosen is not None and chosen not in units:
+            units = [*units, chosen]
+        self.fields["unit"].widget.choices = [("", "全部单位"), *((u.pk, u.display_name) for u in units)]
+        sources = list(Source.objects.only("id", "title").order_by("-held_on", "-id")[:RECENT_SOURCES])
+        if data.get("source") is not None and data["source"] not in sources:
+            sources.append(data["source"])
+        self.fields["source"].widget.choices = [("", "全部来源"), *((s.pk, s.title) for s in sources)]
 
 
 class TaskForm(forms.Form):

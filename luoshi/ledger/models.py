@@ -230,6 +230,12 @@ class ProgressReport(models.Model):
             models.Index(fields=["unit", "submitted_at"], name="report_unit"),
             # Scorecards count the reports that fell due in a quarter.
             models.Index(fields=["due_date", "unit"], name="report_due"),
+            # ... and of them the ones on time: this index alone answers that count.
+            models.Index(
+                fields=["due_date", "unit", "task"],
+                condition=Q(is_late=False) & ~Q(state="returned"),
+                name="report_on_time",
+            ),
         ]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100")]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from luoshi.core.errors import NotFound
-from luoshi.ledger.choices import Cadence, ReportState
+from luoshi.ledger.choices import FILTER_UNIT_KINDS, Cadence, ReportState
 from luoshi.ledger.models import Indicator, Milestone, ProgressReport, Task
 from luoshi.ledger.periods import owed_periods, period_of
 from luoshi.org import permissions
@@ -42,6 +43,24 @@ def visibility_q(user) -> Q | None:
 def visible_tasks(user) -> QuerySet[Task]:
     q = visibility_q(user)
     return Task.objects.none() if q is None else Task.objects.filter(q)
+
+
+def filter_units(user, chosen: Unit | None = None) -> list[Unit]:
+    """The units the ledger's filter offers ``user``, in tree order: the units of its grants, the
+    units directly below a grant that includes sub-units, and below the chosen unit, so a supervisor
+    drills down a level at a time instead of scrolling through every unit of a municipality."""
+    if permissions.is_system(user):
+        roots = list(Unit.objects.filter(parent__isnull=True))
+        expand = {u.pk for u in roots}
+    else:
+        grants = [g for g in permissions.scope_of(user).grants if g[0] in LEAD_READERS]
+        roots = list(Unit.objects.filter(pk__in={unit_id for _, unit_id, _, _ in grants}))
+        expand = {unit_id for _, unit_id, _, subunits in grants if subunits}
+    if chosen is not None and any(chosen.path.startswith(p) for p in {u.path for u in roots if u.pk in expand}):
+        expand.add(chosen.pk)
+    below = Unit.objects.filter(parent_id__in=expand, is_active=True, kind__in=FILTER_UNIT_KINDS)
+    units = {u.pk: u for u in [*roots, *below.order_by("sort_order", "id")]}
+    return sorted(units.values(), key=lambda u: u.path)
 
 
 def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:
@@ -220,21 +239,24 @@ class UnitScore:
     def _rate(part: int, whole: int) -> Decimal | None:
         return None if whole == 0 else (Decimal(100) * part / whole).quantize(Decimal("0.1"))
 
-    @property
+    @cached_property
     def report_rate(self):
         return self._rate(self.reports_on_time, self.reports_due)
 
-    @property
+    @cached_property
     def milestone_rate(self):
         return self._rate(self.milestones_on_time, self.milestones_due)
 
-    @property
+    @cached_property
     def completion_rate(self):
         return self._rate(self.tasks_done, self.tasks_due)
 
-    @property
+    @cached_property
     def score(self) -> Decimal:
         """综合得分: 35% on-time reports, 35% on-time milestones, 30% completion, minus 2 per overdue task.
+
+        Read only once every count is in (``_scores`` fills them first): a ranking of thousands of
+        units reads the rates and score several times per unit.
 
         A rate with nothing due in the period counts as full marks: a unit is not punished for
         having had nothing to deliver.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from csp.decorators import csp_update
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError
 from luoshi.core.forms import add_domain_error
+from luoshi.core.paging import CountedPaginator
 from luoshi.core.uploads import read_document
 from luoshi.ledger import charts, excel, intake, queries, services
 from luoshi.ledger.forms import (
@@ -60,6 +62,11 @@ def _filters(request) -> tuple[TaskFilterForm, dict]:
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
+def _offered(request, form: TaskFilterForm, data: dict) -> TaskFilterForm:
+    form.offer(queries.filter_units(request.user, data.get("unit")))
+    return form
+
+
 def _without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -70,17 +77,19 @@ def _without_page(request) -> str:
 def task_list(request):
     _ledger_user(request)
     form, data = _filters(request)
-    rows = queries.ledger_rows(request.user, data)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    counts = queries.status_counts(queries.filter_tasks(queries.visible_tasks(request.user), data))
+    # Every task has a status, so the counts already say how many rows there are: no second COUNT.
+    paginator = CountedPaginator(queries.ledger_rows(request.user, data), 50, count=sum(c["n"] for c in counts))
     context = {
-        "form": form,
-        "page": page,
-        "counts": queries.status_counts(queries.filter_tasks(queries.visible_tasks(request.user), data)),
+        "page": paginator.get_page(request.GET.get("page")),
+        "counts": counts,
         "query": _without_page(request),
-        "can_steer": permissions.allowed(request.user, services.STEERING),
     }
-    template = "ledger/_task_rows.html" if request.htmx and not request.htmx.boosted else "ledger/task_list.html"
-    return render(request, template, context)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "ledger/_task_rows.html", context)
+    context["form"] = _offered(request, form, data)
+    context["can_steer"] = permissions.allowed(request.user, services.STEERING)
+    return render(request, "ledger/task_list.html", context)
 
 
 @login_required
@@ -93,16 +102,42 @@ def task_export(request):
     return response
 
 
+SHOWN_ROWS = 20
+SHOWN_HISTORY = 10
+
+
+@dataclass
+class _Latest:
+    rows: list
+    hidden: int  # how many more there are
+
+
+def _latest(qs, everything: bool) -> _Latest:
+    if everything:
+        return _Latest(list(qs), 0)
+    rows = list(qs[: SHOWN_ROWS + 1])
+    if len(rows) <= SHOWN_ROWS:
+        return _Latest(rows, 0)
+    return _Latest(rows[:SHOWN_ROWS], qs.count() - SHOWN_ROWS)
+
+
 @login_required
 def task_detail(request, task_id: int):
     task = queries.task_detail(request.user, task_id)
     user = request.user
     reporting_units = services.reporting_units(user, task) if task.is_open else []
+    # A busy task has hundreds of reports and events: the page shows the latest, ?all=1 shows everything.
+    everything = request.GET.get("all") == "1"
+    reports = _latest(queries.task_reports(task), everything)
+    events = _latest(timeline.events_of(task).order_by("-at", "-id"), everything)
+    events.rows.reverse()  # oldest first, as a timeline reads
     context = {
         "task": task,
-        "reports": queries.task_reports(task),
-        "events": timeline.events_of(task),
-        "history": changes_of(task),
+        "reports": reports.rows,
+        "reports_hidden": reports.hidden,
+        "events": events.rows,
+        "events_hidden": events.hidden,
+        "history": changes_of(task, limit=100 if everything else SHOWN_HISTORY),
         "links": task.links.select_related("content_type"),
         "can_report": bool(reporting_units),
         "report_form": ReportForm(units=reporting_units) if reporting_units else None,

@@ -1,6 +1,6 @@
 """Ledger pages and API: what each persona sees and may change, and how many queries lists take."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -165,3 +165,72 @@ def test_the_export_contains_the_filtered_rows(ledger, login):
     values = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert "推动规上工业增加值增长7.5%" in values
     assert "实施消费载体培优行动" not in values
+
+
+def _options(body: str, name: str) -> list[str]:
+    import re
+
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, re.S).group(1)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_the_unit_filter_offers_the_users_units_a_level_at_a_time(ledger, login):
+    # A reporter filters within its own unit; it is not offered the whole district.
+    assert _options(login(ledger.jxw_reporter).get("/ledger/").content.decode(), "unit") == ["全部单位", "区经信委"]
+    # A district supervisor is offered the district and the level below it, not every unit of the tree ...
+    top = _options(login(ledger.supervisor).get("/ledger/").content.decode(), "unit")
+    assert top[:2] == ["全部单位", "永川区"]
+    assert {"区委", "区政府", "中山路街道"} <= set(top)
+    assert "区经信委" not in top
+    # ... and, once a unit is chosen, the units below it as well.
+    below = _options(login(ledger.supervisor).get(f"/ledger/?unit={ledger.gov.pk}").content.decode(), "unit")
+    assert {"区政府", "区经信委", "区商务委"} <= set(below)
+
+
+def test_a_unit_reached_by_a_link_is_offered_and_selected(ledger, login):
+    body = login(ledger.supervisor).get(f"/ledger/?unit={ledger.jxw.pk}").content.decode()
+    assert "区经信委" in _options(body, "unit")
+    assert f'<option value="{ledger.jxw.pk}" selected>' in body
+
+
+def test_the_source_filter_offers_recent_sources_and_the_chosen_one(ledger, login):
+    from luoshi.ledger.forms import RECENT_SOURCES
+
+    old = [
+        services.create_source(SYSTEM, title=f"旧会议{i}", held_on=date(2020, 1, 1) + timedelta(days=i))
+        for i in range(RECENT_SOURCES + 2)
+    ]
+    offered = _options(login(ledger.supervisor).get("/ledger/").content.decode(), "source")
+    assert len(offered) == RECENT_SOURCES + 1 and "2026年区委经济工作会议" in offered and "旧会议0" not in offered
+    chosen = _options(login(ledger.supervisor).get(f"/ledger/?source={old[0].pk}").content.decode(), "source")
+    assert "旧会议0" in chosen
+
+
+def test_the_task_page_shows_the_latest_reports_and_everything_on_request(ledger, login):
+    from django.utils import timezone
+
+    from luoshi.ledger.views import SHOWN_ROWS
+
+    now = timezone.now()
+    ProgressReport.objects.bulk_create(
+        ProgressReport(
+            task=ledger.jxw_task,
+            period=f"2026-{i:02d}",
+            period_end=date(2026, 1, 31),
+            due_date=date(2026, 2, 5),
+            unit=ledger.jxw,
+            text=f"第{i}份进展",
+            percent=i,
+            submitted_at=now - timedelta(days=30 - i),
+        )
+        for i in range(1, SHOWN_ROWS + 6)
+    )
+    client = login(ledger.leader)
+    response = client.get(f"/ledger/tasks/{ledger.jxw_task.pk}/")
+    assert len(response.context["reports"]) == SHOWN_ROWS
+    assert response.context["reports"][0].text == f"第{SHOWN_ROWS + 5}份进展"  # newest first
+    assert response.context["reports_hidden"] == 5
+    assert "另有 5 份较早的报告" in response.content.decode()
+    everything = client.get(f"/ledger/tasks/{ledger.jxw_task.pk}/?all=1")
+    assert len(everything.context["reports"]) == SHOWN_ROWS + 5
+    assert everything.context["reports_hidden"] == 0
