@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"trivial", "list_supervisor", "list_reporter", "task", "scorecard"}
+PAGES = {"healthz", "trivial", "list_supervisor", "list_reporter", "task", "scorecard"}
 
 
 def test_the_ledger_benchmark_generates_measures_and_writes_its_figures(tmp_path):
