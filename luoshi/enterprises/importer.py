@@ -14,13 +14,19 @@ How it works, and why:
 2. **Any error → nothing is written.** The result carries the errors and an error report: the input
    again (an .xlsx for an .xlsx, a .csv in the same encoding for a .csv) with a 错误 column that says
    what is wrong with each row.
-3. **Write** (one transaction). The permission is checked once; then, 2,000 rows at a time, existing
-   enterprises are loaded by 统一社会信用代码, new ones are ``bulk_create``\\ d and changed ones
-   ``bulk_update``\\ d, each with a django-simple-history row (who, when, “导入企业”); the year's figures are
-   upserted the same way; tags are set through the many-to-many table; and 企业规模 / 规上 are derived
-   again from each affected enterprise's latest year by :func:`derive_size`, the rule of
-   :func:`luoshi.enterprises.services.derive`. The per-row services are not called: their
-   transaction, queries and history per row would make a million rows take hours.
+3. **Write** (one transaction). The permission is checked once; then, 2,000 rows at a time, the
+   stored enterprises and their figures are read by 统一社会信用代码 as plain values (one query
+   each), compared in Python, and only what differs is written, through
+   :mod:`luoshi.enterprises.bulk`: new rows by COPY (PostgreSQL) or one ``executemany`` (SQLite),
+   changed rows by one prepared ``UPDATE``, and the django-simple-history rows (who, when,
+   “导入企业”) copied by the database with ``INSERT … SELECT``. 企业规模 / 规上 are derived by
+   :func:`derive_size`, the rule of :func:`luoshi.enterprises.services.derive`, for new
+   enterprises and wherever the sector or the figures changed. The per-row services are not
+   called: their transaction, queries and history per row would make a million rows take hours.
+4. **Announce.** The enterprises created or changed go out in one
+   :data:`~luoshi.enterprises.signals.enterprises_changed` (their ids), sent once inside the
+   transaction, so that whoever keeps something derived (benefit matches) does one job, not one
+   per row.
 
 Upsert rules: a row whose 统一社会信用代码 is new creates an enterprise; an existing one is updated.
 企业名称 and 行业代码 are always taken from the file; any other cell left **empty keeps** what the
@@ -57,14 +63,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from luoshi import codes
 from luoshi.core.actors import SYSTEM, is_system
 from luoshi.core.errors import ValidationFailed
+from luoshi.enterprises import bulk
 from luoshi.enterprises.choices import FigureSource
 from luoshi.enterprises.models import Enterprise, EnterpriseTag, YearFigure
 from luoshi.enterprises.services import REGISTRARS, check_industry
+from luoshi.enterprises.signals import enterprises_changed
 from luoshi.org import permissions
 from luoshi.org.choices import UnitKind
 from luoshi.org.models import Unit
@@ -1162,139 +1169,185 @@ def _write(actor, checked: _Checked, result: ImportResult, progress, dry_run: bo
                     progress(done, total)
             if dry_run:
                 raise _Rollback
+            if writer.touched:
+                # One announcement for the whole file, not one per enterprise: a receiver that
+                # re-matches benefits queues one job with the ids after the commit.
+                enterprises_changed.send(sender=Enterprise, enterprise_ids=writer.touched)
     except _Rollback:
         pass
 
 
+# What the writer reads of a stored enterprise, what it writes of a changed one, and of a new one.
+STORED = (
+    "id",
+    "uscc",
+    "name",
+    "industry_code",
+    "industry_name",
+    "sector",
+    "town_id",
+    "founded_on",
+    "registered_capital",
+    "address",
+    "legal_representative",
+    "contact_phone",
+    *DERIVED_FIELDS,
+)
+UPDATED = STORED[2:]
+NEW = STORED[1:]
+FIGURE_VALUES = (*(attr for _, attr in FIGURES), "source", "verified")
+FIGURE_NEW = ("enterprise_id", "year", *FIGURE_VALUES)
+
+
 class _Writer:
-    """Writes one chunk of checked rows: enterprises, history, figures, tags, derived size."""
+    """Writes one chunk of checked rows: enterprises, history, figures, tags, derived size.
+
+    Reads are one query per table per chunk (stored rows as dicts, not model instances); writes
+    touch only what changed, through :mod:`luoshi.enterprises.bulk` (COPY / executemany, history
+    copied by the database). The per-row services are not called: see the module's docstring.
+    """
 
     def __init__(self, actor, checked: _Checked, result: ImportResult):
-        self.user = None if actor is None or is_system(actor) else actor
+        self.user_id = None if actor is None or is_system(actor) else actor.pk
         self.now = timezone.now()
         self.checked = checked
         self.result = result
-        self.columns = checked.columns
         self.set_tags = TAGS in checked.columns
         self.tag_ids: dict[str, int] = {}
         self.tag_names: dict[int, str] = {}
         self.unit_names: dict[int, str] = dict(checked.towns)
         self.through = Enterprise.tags.through
+        self.touched: list[int] = []  # enterprises created or changed, for enterprises_changed
 
-    def history(self, reason: str) -> dict:
-        return {"default_user": self.user, "default_change_reason": reason, "default_date": self.now}
+    def history(self, model, ids: list[int], history_type: str, reason: str) -> None:
+        bulk.record_history(model, ids, history_type=history_type, user_id=self.user_id, reason=reason, now=self.now)
 
     def write(self, records: list[tuple]) -> None:
-        existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[r[R_USCC] for r in records])}
+        existing = {
+            e["uscc"]: e for e in Enterprise.objects.filter(uscc__in=[r[R_USCC] for r in records]).values(*STORED)
+        }
         # Stored figures are needed where the file brings figures, or a new 行业代码 (a new sector
         # means the size is derived again from the latest year).
         need_figures = [
-            e.pk
+            e["id"]
             for r in records
             if (e := existing.get(r[R_USCC])) is not None
-            and (r[R_FIGURES] is not None or e.industry_code != r[R_INDUSTRY])
+            and (r[R_FIGURES] is not None or e["industry_code"] != r[R_INDUSTRY])
         ]
-        figures: dict[int, dict[int, YearFigure]] = {}
+        figures: dict[int, dict[int, dict]] = {}
         if need_figures:
-            for figure in YearFigure.objects.filter(enterprise_id__in=need_figures):
-                figures.setdefault(figure.enterprise_id, {})[figure.year] = figure
+            stored = YearFigure.objects.filter(enterprise_id__in=need_figures).values("id", *FIGURE_NEW)
+            for figure in stored:
+                figures.setdefault(figure["enterprise_id"], {})[figure["year"]] = figure
         links: dict[int, dict[int, int]] = {}  # enterprise id → {tag id: through row id}
         if self.set_tags and existing:
-            rows = self.through.objects.filter(enterprise_id__in=[e.pk for e in existing.values()])
+            rows = self.through.objects.filter(enterprise_id__in=[e["id"] for e in existing.values()])
             for link_id, enterprise_id, tag_id in rows.values_list("id", "enterprise_id", "enterprisetag_id"):
                 links.setdefault(enterprise_id, {})[tag_id] = link_id
         self._resolve_tags(records)
 
-        new: list[tuple[Enterprise, tuple]] = []
-        changed: list[Enterprise] = []
-        changed_fields: set[str] = set()
-        derive_again: list[Enterprise] = []
-        figure_new: list[YearFigure] = []
-        figure_changed: list[YearFigure] = []
-        figure_fields: set[str] = set()
-        link_add: list = []
+        new: list[tuple] = []
+        rewrite: list[dict] = []  # enterprises whose row changes (registry fields or derived size)
+        history: list[int] = []  # … of which the registry fields changed (derived size has no history)
+        figure_new: list[dict] = []
+        figure_changed: list[dict] = []
+        link_add: list[tuple[int, int]] = []
         link_drop: list[int] = []
 
         for record in records:
             enterprise = existing.get(record[R_USCC])
             if enterprise is None:
-                new.append((self._new_enterprise(record), record))
+                new.append(record)
                 continue
+            pk = enterprise["id"]
             diffs: list[FieldChange] = []
-            sector_changed = self._update_enterprise(enterprise, record, diffs, changed_fields)
+            sector_changed = self._update_enterprise(enterprise, record, diffs)
+            write_row = bool(diffs)
             if diffs:
-                changed.append(enterprise)
+                history.append(pk)
             if record[R_TAGS] is not None and self.set_tags:
-                self._update_tags(enterprise, record, links.get(enterprise.pk, {}), diffs, link_add, link_drop)
-            mine = figures.setdefault(enterprise.pk, {})
+                self._update_tags(pk, record, links.get(pk, {}), diffs, link_add, link_drop)
+            mine = figures.setdefault(pk, {})
+            figure_touched = False
             if record[R_FIGURES] is not None:
-                figure = self._figure_for(enterprise.pk, record, mine, diffs, figure_fields)
+                figure = self._figure_for(pk, record, mine, diffs)
                 if figure is not None:
-                    (figure_new if figure.pk is None else figure_changed).append(figure)
-                    mine[figure.year] = figure
+                    (figure_new if figure["id"] is None else figure_changed).append(figure)
+                    mine[figure["year"]] = figure
+                    figure_touched = True
+            # Unchanged figures and sector cannot change the derived size: skip the kernel.
+            if sector_changed or figure_touched:
+                derived = derive_size(enterprise["sector"], _latest(mine))
+                if derived != _derived_of(enterprise):
+                    _set_derived(enterprise, derived)
+                    write_row = True
+            if write_row:
+                rewrite.append(enterprise)
             if diffs:
                 self.result.updated += 1
                 if len(self.result.changes) < MAX_CHANGE_DETAILS:
-                    self.result.changes.append(EnterpriseChange(enterprise.uscc, enterprise.name, diffs))
+                    self.result.changes.append(EnterpriseChange(enterprise["uscc"], enterprise["name"], diffs))
             else:
                 self.result.unchanged += 1
-            if sector_changed or record[R_FIGURES] is not None:
-                derived = derive_size(enterprise.sector, _latest(mine))
-                if derived != _derived_of(enterprise):
-                    _set_derived(enterprise, derived)
-                    derive_again.append(enterprise)
+            if diffs or write_row:
+                self.touched.append(pk)
 
+        if rewrite:
+            bulk.update_rows(Enterprise, UPDATED, [(*(e[a] for a in UPDATED), e["id"]) for e in rewrite])
+            self.history(Enterprise, history, "~", REASON)
+        figure_rows = [tuple(f[a] for a in FIGURE_NEW) for f in figure_new]
         if new:
-            created = bulk_create_with_history(
-                [e for e, _ in new], Enterprise, batch_size=CHUNK, **self.history(REASON)
-            )
+            bulk.insert_rows(Enterprise, NEW, (self._new_enterprise(r) for r in new), now=self.now)
+            ids = dict(Enterprise.objects.filter(uscc__in=[r[R_USCC] for r in new]).values_list("uscc", "id"))
+            created = [ids[r[R_USCC]] for r in new]
+            self.history(Enterprise, created, "+", REASON)
             self.result.created += len(created)
-            for enterprise, record in zip(created, (r for _, r in new), strict=True):
+            self.touched.extend(created)
+            for record, pk in zip(new, created, strict=True):
                 if record[R_FIGURES] is not None:
-                    figure_new.append(self._new_figure(enterprise.pk, record))
+                    figure_rows.append(self._new_figure(pk, record))
                 for name in record[R_TAGS] or ():
-                    link_add.append(self.through(enterprise_id=enterprise.pk, enterprisetag_id=self.tag_ids[name]))
-        if changed:
-            fields = sorted("town" if f == "town_id" else f for f in changed_fields)
-            bulk_update_with_history(changed, Enterprise, fields, batch_size=CHUNK, **self.history(REASON))
-        if derive_again:
-            Enterprise.objects.bulk_update(derive_again, DERIVED_FIELDS, batch_size=CHUNK)
-        if figure_new:
-            bulk_create_with_history(figure_new, YearFigure, batch_size=CHUNK, **self.history(FIGURE_REASON))
+                    link_add.append((pk, self.tag_ids[name]))
+        if figure_rows:
+            bulk.insert_rows(YearFigure, FIGURE_NEW, figure_rows, now=self.now)
+            wanted = {(row[0], row[1]) for row in figure_rows}
+            stored = YearFigure.objects.filter(enterprise_id__in={pk for pk, _ in wanted})
+            ids = [pk for pk, e, y in stored.values_list("id", "enterprise_id", "year") if (e, y) in wanted]
+            self.history(YearFigure, ids, "+", FIGURE_REASON)
         if figure_changed:
-            bulk_update_with_history(
-                figure_changed, YearFigure, sorted(figure_fields), batch_size=CHUNK, **self.history(FIGURE_REASON)
-            )
+            rows = [(*(f[a] for a in FIGURE_VALUES), f["id"]) for f in figure_changed]
+            bulk.update_rows(YearFigure, FIGURE_VALUES, rows)
+            self.history(YearFigure, [f["id"] for f in figure_changed], "~", FIGURE_REASON)
         if link_drop:
             self.through.objects.filter(id__in=link_drop).delete()
         if link_add:
-            self.through.objects.bulk_create(link_add, batch_size=CHUNK)
+            bulk.insert_rows(self.through, ("enterprise_id", "enterprisetag_id"), link_add, now=self.now)
 
     # --- enterprises
 
-    def _new_enterprise(self, record: tuple) -> Enterprise:
+    def _new_enterprise(self, record: tuple) -> tuple:
+        """The row of a new enterprise, in the order of NEW."""
         industry_name, sector = self.checked.industries[record[R_INDUSTRY]]
-        enterprise = Enterprise(
-            uscc=record[R_USCC],
-            name=record[R_NAME],
-            industry_code=record[R_INDUSTRY],
-            industry_name=industry_name[:100],
-            sector=sector,
-            town_id=record[R_TOWN],
-            founded_on=date.fromordinal(record[R_FOUNDED]) if record[R_FOUNDED] is not None else None,
-            registered_capital=Decimal(record[R_CAPITAL]) if record[R_CAPITAL] is not None else None,
-            address=record[R_ADDRESS] or "",
-            legal_representative=record[R_LEGAL] or "",
-            contact_phone=record[R_PHONE] or "",
-        )
         latest = None
         if record[R_FIGURES] is not None:
             figures = record[R_FIGURES]
             latest = (record[R_YEAR], figures[2], _decimal(figures[0]), _decimal(figures[3]))
-        _set_derived(enterprise, derive_size(sector, latest))
-        return enterprise
+        return (
+            record[R_USCC],
+            record[R_NAME],
+            record[R_INDUSTRY],
+            industry_name[:100],
+            sector,
+            record[R_TOWN],
+            date.fromordinal(record[R_FOUNDED]) if record[R_FOUNDED] is not None else None,
+            record[R_CAPITAL],
+            record[R_ADDRESS] or "",
+            record[R_LEGAL] or "",
+            record[R_PHONE] or "",
+            *derive_size(sector, latest),
+        )
 
-    def _update_enterprise(self, enterprise: Enterprise, record: tuple, diffs: list, fields: set[str]) -> bool:
+    def _update_enterprise(self, enterprise: dict, record: tuple, diffs: list) -> bool:
         """Apply the row's values; True when the size sector changed (so size must be derived again)."""
         sector_changed = False
         for attr, pos, label in ENTERPRISE_FIELDS:
@@ -1305,22 +1358,19 @@ class _Writer:
                 value = date.fromordinal(value)
             elif attr == "registered_capital":
                 value = Decimal(value)
-            old = getattr(enterprise, attr)
+            old = enterprise[attr]
             if old == value:
                 continue
             if attr == "town_id":
                 diffs.append(FieldChange(label, self._unit_name(old), self._unit_name(value)))
             else:
                 diffs.append(FieldChange(label, _show(old), _show(value)))
-            setattr(enterprise, attr, value)
-            fields.add(attr)
+            enterprise[attr] = value
             if attr == "industry_code":
                 name, sector = self.checked.industries[value]
-                enterprise.industry_name = name[:100]
-                fields.add("industry_name")
-                if sector != enterprise.sector:
-                    enterprise.sector = sector
-                    fields.add("sector")
+                enterprise["industry_name"] = name[:100]
+                if sector != enterprise["sector"]:
+                    enterprise["sector"] = sector
                     sector_changed = True
         return sector_changed
 
@@ -1343,7 +1393,7 @@ class _Writer:
         for name in sorted(wanted - set(self.tag_ids)):
             self.tag_ids[name] = EnterpriseTag.objects.get_or_create(name=name)[0].pk
 
-    def _update_tags(self, enterprise, record, current: dict[int, int], diffs, link_add, link_drop) -> None:
+    def _update_tags(self, pk: int, record, current: dict[int, int], diffs, link_add, link_drop) -> None:
         wanted = [self.tag_ids[name] for name in record[R_TAGS]]
         if set(wanted) == set(current):
             return
@@ -1351,7 +1401,7 @@ class _Writer:
         diffs.append(FieldChange(TAGS, "、".join(old_names) or _show(None), "、".join(record[R_TAGS])))
         for tag_id in wanted:
             if tag_id not in current:
-                link_add.append(self.through(enterprise_id=enterprise.pk, enterprisetag_id=tag_id))
+                link_add.append((pk, tag_id))
         link_drop.extend(link_id for tag_id, link_id in current.items() if tag_id not in wanted)
 
     def _tag_name(self, tag_id: int) -> str:
@@ -1364,26 +1414,28 @@ class _Writer:
 
     # --- figures
 
-    def _new_figure(self, enterprise_id: int, record: tuple) -> YearFigure:
-        figure = YearFigure(
-            enterprise_id=enterprise_id,
-            year=record[R_YEAR],
-            source=record[R_SOURCE] or FigureSource.SELF,
-            verified=bool(record[R_VERIFIED]),
+    def _new_figure(self, enterprise_id: int, record: tuple) -> tuple:
+        """The row of a new year's figures, in the order of FIGURE_NEW (amounts as checked: strings)."""
+        return (
+            enterprise_id,
+            record[R_YEAR],
+            *record[R_FIGURES],
+            record[R_SOURCE] or FigureSource.SELF.value,
+            bool(record[R_VERIFIED]),
         )
-        for (_, attr), value in zip(FIGURES, record[R_FIGURES], strict=True):
-            setattr(figure, attr, value if attr == "employees" else _decimal(value))
-        return figure
 
-    def _figure_for(self, enterprise_id, record, mine: dict[int, YearFigure], diffs, fields: set[str]):
-        """The year's figure row with the file's values, or None when nothing changes."""
+    def _figure_for(self, enterprise_id, record, mine: dict[int, dict], diffs) -> dict | None:
+        """The year's figures with the file's values, or None when nothing changes."""
         year = record[R_YEAR]
         figure = mine.get(year)
         if figure is None:
-            figure = self._new_figure(enterprise_id, record)
+            row = self._new_figure(enterprise_id, record)
+            figure = dict(zip(FIGURE_NEW, row, strict=True), id=None)
             for (column, attr), value in zip(FIGURES, record[R_FIGURES], strict=True):
                 if value is not None:
-                    diffs.append(FieldChange(f"{year}年{column}", _show(None), _show(getattr(figure, attr))))
+                    if attr != "employees":
+                        figure[attr] = Decimal(value)
+                    diffs.append(FieldChange(f"{year}年{column}", _show(None), _show(figure[attr])))
             return figure
         touched = False
         updates = [
@@ -1398,15 +1450,14 @@ class _Writer:
                 continue
             if attr not in ("employees", "source", "verified"):
                 value = Decimal(value)
-            old = getattr(figure, attr)
+            old = figure[attr]
             if old == value:
                 continue
             if attr == "source":
                 diffs.append(FieldChange(label, _source_label(old), _source_label(value)))
             else:
                 diffs.append(FieldChange(label, _show(old), _show(value)))
-            setattr(figure, attr, value)
-            fields.add(attr)
+            figure[attr] = value
             touched = True
         return figure if touched else None
 
@@ -1415,19 +1466,19 @@ def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _latest(figures: dict[int, YearFigure]):
+def _latest(figures: dict[int, dict]):
     if not figures:
         return None
     figure = figures[max(figures)]
-    return (figure.year, figure.employees, figure.revenue, figure.total_assets)
+    return (figure["year"], figure["employees"], figure["revenue"], figure["total_assets"])
 
 
-def _derived_of(enterprise: Enterprise) -> tuple[str, str, bool, str]:
-    return (enterprise.size_class, enterprise.size_reason, enterprise.above_scale, enterprise.scale_reason)
+def _derived_of(enterprise: dict) -> tuple[str, str, bool, str]:
+    return (enterprise["size_class"], enterprise["size_reason"], enterprise["above_scale"], enterprise["scale_reason"])
 
 
-def _set_derived(enterprise: Enterprise, derived: tuple[str, str, bool, str]) -> None:
-    enterprise.size_class, enterprise.size_reason, enterprise.above_scale, enterprise.scale_reason = derived
+def _set_derived(enterprise: dict, derived: tuple[str, str, bool, str]) -> None:
+    enterprise["size_class"], enterprise["size_reason"], enterprise["above_scale"], enterprise["scale_reason"] = derived
 
 
 def _show(value) -> str:
