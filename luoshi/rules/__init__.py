@@ -29,6 +29,10 @@ Pure Python + NumPy/Polars, no Django.  The language is documented in
     Batch.eligible(table) -> np.ndarray[bool] (rules × rows)
     Batch.verdicts(table) -> np.ndarray[int8] (0 ineligible, 1 near miss, 2 eligible)
     Batch.amounts(amount_rule, table) -> np.ndarray[float64] yuan, exact to the fen, NaN when data is missing
+    near_miss_gaps(rule, table, rows, *, keep=None) -> (rows, gap sentences)
+        The gap of each near-miss row as evaluate() words it, from the batch's leaf masks; keep(leaf) filters.
+    reads_current_figures(leaf_node) -> bool   whether a leaf reads only figures of the figure year
+    Table.set_figure(name, year, units, present)   a yearly figure already in exact integer units
     compile_one(rules: Sequence[Rule]) -> Callable[[Facts | Mapping, Context], list[bool]]
         The fast one-record path: verdict eligible-or-not per rule, no trace.
     load_case_file(path) -> CaseFile;  run_case_file(case_file_or_path) -> list[CaseResult]
@@ -41,7 +45,7 @@ Pure Python + NumPy/Polars, no Django.  The language is documented in
 'eligible'
 """
 
-from luoshi.rules.batch import Batch, compile_batch
+from luoshi.rules.batch import Batch, compile_batch, near_miss_gaps, reads_current_figures
 from luoshi.rules.cases import Case, CaseFile, CaseResult, load_case_file, run_case_file
 from luoshi.rules.compiled import compile_one
 from luoshi.rules.errors import RuleError
@@ -71,7 +75,9 @@ __all__ = [
     "compile_one",
     "evaluate",
     "load_case_file",
+    "near_miss_gaps",
     "parse",
+    "reads_current_figures",
     "render",
     "run_case_file",
 ]

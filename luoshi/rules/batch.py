@@ -32,11 +32,12 @@ import numpy as np
 from luoshi.rules import nodes as n
 from luoshi.rules.algebra import Algebra, int_threshold
 from luoshi.rules.facts import Context, Facts  # noqa: F401 (the doctest uses them)
-from luoshi.rules.plan import industry_ranges
+from luoshi.rules.plan import Leaf, industry_ranges, plan_of
 from luoshi.rules.syntax import Rule
 from luoshi.rules.table import EPOCH, Table
+from luoshi.rules.variables import VARIABLES
 
-__all__ = ["Batch", "compile_batch"]
+__all__ = ["Batch", "compile_batch", "figure_keys", "near_miss_gaps", "reads_current_figures"]
 
 LIMIT = 1 << 62  # int64 products beyond this go to Python integers
 FLOAT_SAFE = 1 << 50
@@ -325,3 +326,108 @@ class Batch:
 def compile_batch(rules: Sequence[Rule]) -> Batch:
     """Prepare condition rules for :meth:`Batch.eligible` / :meth:`Batch.verdicts` over tables."""
     return Batch(rules)
+
+
+# Near misses, explained from the masks ---------------------------------------------------------------------------
+
+
+def figure_keys(node: n.Node, ctx: Context) -> tuple[tuple[str, int], ...] | None:
+    """The yearly figures ``(name, year)`` a leaf reads, derived variables expanded; None when it reads
+    anything else (industry, town, tags, founding date, ...)."""
+    keys: dict[tuple[str, int], None] = {}
+    for var in n.variables_of(node):
+        variable = VARIABLES[var.name]
+        if variable.formula:
+            continue  # variables_of lists its expansion too
+        if not variable.yearly:
+            return None
+        keys[var.name, ctx.figure_year + var.offset] = None
+    return tuple(keys)
+
+
+def reads_current_figures(node: n.Node) -> bool:
+    """Whether a leaf reads yearly figures of the figure year only (its own numbers the enterprise can
+    still change), not earlier years (history) nor anything else (industry, town, tags, founding date).
+
+    >>> from luoshi.rules.syntax import parse
+    >>> [reads_current_figures(leaf) for leaf in n.leaves(parse("rd_ratio >= 3% and revenue[-1] < 2000万元").nnf)]
+    [True, False]
+    """
+    stored = [var for var in n.variables_of(node) if not VARIABLES[var.name].formula]
+    return bool(stored) and all(VARIABLES[var.name].yearly and var.offset == 0 for var in stored)
+
+
+class _Row:
+    """One row's figures, all a figure leaf's :meth:`~luoshi.rules.plan.Leaf.check` reads of a Facts."""
+
+    __slots__ = ("units",)
+
+    def __init__(self, units: dict):
+        self.units = units
+
+
+def near_miss_gaps(rule: Rule, table: Table, rows: np.ndarray, *, keep=None) -> tuple[np.ndarray, list[str]]:
+    """The gap of each near-miss row, worded as :func:`~luoshi.rules.evaluate.evaluate` words it, from the
+    per-leaf truth masks instead of one evaluation per row.
+
+    ``rows`` are near misses of ``rule`` over ``table`` (verdict 1). Rows sharing a pattern of passed and
+    failed leaves share the gap leaf, so :meth:`Plan.gaps` runs once per pattern; only the gap's sentence
+    (it states the row's actual value) is worded per row, and only for the rows kept. ``keep(leaf) -> bool``
+    drops rows whose gap leaf is not wanted (one the enterprise cannot close). A gap leaf over anything but
+    yearly figures is worded without the row's value (“不满足：…”).
+    Returns the kept rows (in the given order) and their gap sentences.
+
+    >>> from datetime import date
+    >>> from luoshi.rules.syntax import parse
+    >>> ctx = Context(2024, date(2025, 3, 1))
+    >>> facts = [Facts(industry="3911", figures={2024: {"revenue": 10000, "rd_expense": v}}) for v in (210, 400, 5)]
+    >>> facts.append(Facts(industry="5211", figures={2024: {"revenue": 10000, "rd_expense": 400}}))
+    >>> rule = parse("industry in C and rd_ratio >= 3%")
+    >>> table = Table.from_facts(facts, ctx)
+    >>> near = np.flatnonzero(compile_batch([rule]).verdicts(table)[0] == 1)
+    >>> near.tolist()
+    [0, 2, 3]
+    >>> near_miss_gaps(rule, table, near, keep=lambda leaf: leaf.variable != "industry")
+    (array([0, 2]), ['研发费用占营业收入比重2.1%，需≥3%', '研发费用占营业收入比重0.05%，需≥3%'])
+    """
+    rows = np.asarray(rows, np.int64)
+    if not len(rows):
+        return rows, []
+    plan = plan_of(rule)
+    leaves: list[Leaf] = plan.leaves
+    run = _Run(table)
+    passed = np.column_stack([run.truth(leaf.node)[rows] for leaf in leaves])
+    patterns, inverse = np.unique(passed, axis=0, return_inverse=True)
+    gap_of = np.full(len(patterns), -1, np.int64)
+    for p, pattern in enumerate(patterns.tolist()):
+        fixes = plan.gaps(pattern)
+        if len(fixes) == 1 and (keep is None or keep(leaves[fixes[0]])):
+            gap_of[p] = fixes[0]
+    gap = gap_of[np.asarray(inverse).ravel()]
+    kept = gap >= 0
+    rows, gap = rows[kept], gap[kept]
+    texts = np.empty(len(rows), object)
+    ctx = table.ctx
+    leaf_texts = plan.texts(ctx)
+    for j in np.unique(gap).tolist():
+        leaf, where = leaves[j], np.flatnonzero(gap == j)
+        keys = figure_keys(leaf.node, ctx)
+        if keys is None:
+            texts[where] = f"不满足：{leaf_texts[j][0]}"
+            continue
+        columns = []
+        for key in keys:
+            fig = table.figure_parts(*key)
+            units = fig.units[rows[where]].tolist()
+            present = [True] * len(where) if fig.present is None else fig.present[rows[where]].tolist()
+            columns.append([u if p else None for u, p in zip(units, present, strict=True)])
+        said: dict[tuple, str] = {}
+        words = []
+        for values in zip(*columns, strict=True):
+            text = said.get(values)
+            if text is None:
+                units = {key: v for key, v in zip(keys, values, strict=True) if v is not None}
+                text = said[values] = leaf.check(_Row(units), ctx, leaf_texts[j]).gap or ""
+            words.append(text)
+        texts[where] = words
+    return rows, texts.tolist()

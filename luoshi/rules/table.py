@@ -140,6 +140,24 @@ class Table:
                 raise RuleError(f"未知列“{name}”", code="bad_facts")
         return table
 
+    def set_figure(self, name: str, year: int, units: np.ndarray, present: np.ndarray | None = None) -> None:
+        """A yearly figure already in exact integer units (0.01万元 for money, a count otherwise), with the rows
+        that have it (None: all) -- as a database hands it over when asked for ``revenue * 100`` as an integer,
+        so no cell goes through Decimal.
+
+        >>> table = Table(3, Context(2024, date(2025, 3, 1)))
+        >>> table.set_figure("revenue", 2024, np.array([200000, 0, 199999]), np.array([True, False, True]))
+        >>> table.figure("revenue", 2024)[0].tolist(), table.figure("revenue", 2024)[1].tolist()
+        ([200000, 0, 199999], [True, False, True])
+        """
+        if name not in FIGURES:
+            raise RuleError(f"未知指标“{name}”", code="bad_facts")
+        units = np.asarray(units, np.int64)
+        if len(units) != self._size or (present is not None and len(present) != self._size):
+            raise RuleError("各列的行数不一致", code="bad_facts")
+        self._figures[name, year] = _Figure(units, None if present is None else np.asarray(present, bool))
+        self._frame = None
+
     def _tag_series(self) -> pl.Series:
         if self._tags is None:
             rows: list[list[str]] = [[] for _ in range(self._size)]
