@@ -18,7 +18,8 @@
      matches, then (its matches deleted) with ``announce=True``, then again (the steady state: every
      match already stored); each split into load_base, batch (verdicts and amounts), judge (the
      explained gap of every near miss), store and announce. Baselines: one raw read of the
-     enterprise table's columns, and :func:`luoshi.enterprises.facts.load_base` alone.
+     enterprise table's columns, the loader matching uses (:func:`luoshi.benefits.loading.load_columns`)
+     alone, and the registry's ORM loader (:func:`luoshi.enterprises.facts.load_base`) once.
    - ``rebuild``: :func:`luoshi.benefits.matching.rebuild` over the open clauses, twice: cold (no
      stored matches: every match written, every newly eligible enterprise told, every 免申即享 clause
      offered) and nightly (nothing changed). With ``--rebuild-sample N`` only N open clauses are
@@ -38,7 +39,7 @@
      :func:`luoshi.policies.services.create_clause`: its ``clause_changed`` signal enqueues the
      matching task after commit, which the immediate backend runs at once, in the same call:
      matches stored, applications offered to eligible enterprises with verified figures, their
-     users and commissioners notified (:func:`luoshi.notices.services.notify`, e-mail bookkeeping
+     users and commissioners notified (:func:`luoshi.notices.services.notify_many`, e-mail bookkeeping
      included). The call is timed end to end and split as above; then every count is checked
      against an independent computation from the generated data (eligible set, applications,
      amounts to the fen, notices). Target ≤ 60 s (printed PASS/MISS, never asserted).
@@ -675,7 +676,6 @@ class Probe:
 def matching_probe(extra: list | None = None) -> Probe:
     from luoshi import rules
     from luoshi.benefits import matching, services
-    from luoshi.enterprises import facts
 
     return Probe(
         [
@@ -684,14 +684,14 @@ def matching_probe(extra: list | None = None) -> Probe:
             (rules.Batch, "verdicts", "batch: verdicts"),
             (rules.Batch, "amounts", "batch: amounts"),
             (matching, "_judge", "judge"),
-            (rules, "evaluate", "judge: evaluate (near-miss gaps)"),
-            (facts.Base, "facts", "judge: Base.facts"),
+            (rules, "near_miss_gaps", "judge: near_miss_gaps"),
             (matching, "_store", "store"),
+            (matching, "_write", "store: write"),
             (matching, "_announce", "announce"),
             (services, "offer_automatic", "announce: offer_automatic"),
             (matching, "recipients", "announce: recipients"),
-            (matching, "notify", "announce: notify (match)"),
-            (services, "notify", "announce: notify (offer)"),
+            (matching, "notify_many", "announce: notify_many (match)"),
+            (services, "notify_many", "announce: notify_many (offer)"),
             *(extra or []),
         ]
     )
@@ -743,7 +743,7 @@ def phase_clause(world: World, args, result: dict) -> None:
     from luoshi import rules
     from luoshi.benefits import matching
     from luoshi.benefits.models import Match, MatchRun
-    from luoshi.enterprises.facts import load_base
+    from luoshi.enterprises import facts
     from luoshi.policies.models import Clause
 
     clause = Clause.objects.get(pk=world.measured_clause)
@@ -754,16 +754,24 @@ def phase_clause(world: World, args, result: dict) -> None:
     loads = []
     for _ in range(2):
         started = time.perf_counter()
-        base = load_base(ctx)
+        base = matching.load_base(ctx)
         loads.append(time.perf_counter() - started)
         del base
     load_s = min(loads)
+    started = time.perf_counter()
+    base = facts.load_base(ctx)
+    orm_s = time.perf_counter() - started
+    del base
     out["baseline"] = {
         "read_enterprise_table_s": round(read_s, 3),
         "load_base_s": round(load_s, 3),
         "load_base_runs_s": [round(x, 3) for x in loads],
+        "orm_load_base_s": round(orm_s, 3),
     }
-    log(f"  baseline: raw read of the enterprise table {read_s:.2f} s, load_base {load_s:.2f} s")
+    log(
+        f"  baseline: raw read of the enterprise table {read_s:.2f} s, load_base (matching's loader) {load_s:.2f} s, "
+        f"the registry's ORM load_base {orm_s:.2f} s"
+    )
 
     runs = {}
     for key, announce, fresh in (

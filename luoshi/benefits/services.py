@@ -24,7 +24,7 @@ from luoshi.core.audit import stamp
 from luoshi.core.errors import Conflict, NotPermitted, ValidationFailed
 from luoshi.enterprises.facts import facts_of
 from luoshi.enterprises.models import CommissionerAssignment, Enterprise, YearFigure
-from luoshi.notices.services import notify
+from luoshi.notices.services import Message, notify, notify_many
 from luoshi.org import permissions
 from luoshi.org.choices import Role
 from luoshi.org.queries import users_with_role
@@ -545,15 +545,20 @@ def offer_automatic(clause: Clause, enterprise_ids: list[int], *, today: date | 
     ]
     with transaction.atomic():
         created = Application.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+    if not created:
+        return 0
     people = recipients([a.enterprise_id for a in created])
-    for app in created:
-        notify(
-            people.get(app.enterprise_id, []),
+    notify_many(
+        Message(
+            user,
             cause=f"benefits.offer:{clause.pk}:{app.enterprise_id}",
             title=f"免申即享：“{clause.title}”待您确认收款账户",
             body=f"按{year}年已核实数据企业符合条件，测算金额{app.amount_estimated or '—'}元；确认收款账户后进入公示。",
             link=f"/benefits/checkup/{app.enterprise_id}/",
         )
+        for app in created
+        for user in people.get(app.enterprise_id, [])
+    )
     return len(created)
 
 
