@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property, reduce
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from luoshi.core.errors import NotFound
@@ -237,7 +239,14 @@ class UnitScore:
 
     @staticmethod
     def _rate(part: int, whole: int) -> Decimal | None:
-        return None if whole == 0 else (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+        """part/whole in per cent to one decimal, rounded half to even, in integers (a ranking of
+        thousands of units computes three per unit)."""
+        if whole == 0:
+            return None
+        tenths, rest = divmod(1000 * part, whole)
+        if 2 * rest > whole or (2 * rest == whole and tenths % 2):
+            tenths += 1
+        return Decimal(tenths).scaleb(-1)
 
     @cached_property
     def report_rate(self):
@@ -291,12 +300,24 @@ def scorecard(user, start: date, end: date, *, compare: bool = True) -> list[Uni
     if compare:
         prev_end = start - timedelta(days=1)
         prev_start = quarter_bounds(prev_end)[0] if (start, end) == quarter_bounds(start) else prev_end - (end - start)
-        previous = {s.unit.pk: s for s in _scores(user, q, prev_start, prev_end)}
+        previous = {s.unit.pk: s for s in _closed_scores(user, q, prev_start, prev_end)}
         for s in scores:
             if s.unit.pk in previous:
                 s.previous_rank = previous[s.unit.pk].rank
                 s.previous_score = previous[s.unit.pk].score
     return scores
+
+
+CLOSED_SCORES_SECONDS = 600
+
+
+def _closed_scores(user, q: Q, start: date, end: date) -> list[UnitScore]:
+    """Scores of a period that has ended, kept for a few minutes: every visit to the scorecard compares
+    with the previous quarter, whose counts only change when a late review or a status does."""
+    if end >= timezone.localdate():
+        return _scores(user, q, start, end)
+    key = f"ledger:scores:{permissions.grants_digest(user)}:{start}:{end}"
+    return cache.get_or_set(key, lambda: _scores(user, q, start, end), CLOSED_SCORES_SECONDS)
 
 
 def _scores(user, q: Q, start: date, end: date) -> list[UnitScore]:
@@ -310,14 +331,17 @@ def _scores(user, q: Q, start: date, end: date) -> list[UnitScore]:
 
     # Reports owed: for each cadence, the periods whose report fell due in the window, counted
     # per unit in one aggregate query (a task owes a period it was running during).
-    owed_filters = {}
-    for cadence in (Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY, Cadence.QUARTERLY):
-        for i, p in enumerate(_periods_due_between(cal, cadence, start, end)):
-            owed_filters[f"owed_{cadence}_{i}"] = Count(
-                "id",
-                filter=Q(cadence=cadence, start_date__lte=p.end, due_date__gte=p.start)
-                & (Q(done_on__isnull=True) | Q(done_on__gt=p.end)),
-            )
+    owed_counts = [
+        Count(
+            "id",
+            filter=Q(cadence=cadence, start_date__lte=p.end, due_date__gte=p.start)
+            & (Q(done_on__isnull=True) | Q(done_on__gt=p.end)),
+        )
+        for cadence in (Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY, Cadence.QUARTERLY)
+        for p in _periods_due_between(cal, cadence, start, end)
+    ]
+    # Summed in the database: one column per unit instead of one per period.
+    owed = reduce(operator.add, owed_counts) if owed_counts else Value(0)
     aggregates = (
         tasks.order_by()
         .values("lead_unit")
@@ -326,13 +350,13 @@ def _scores(user, q: Q, start: date, end: date) -> list[UnitScore]:
             n_due=Count("id", filter=Q(due_date__range=(start, end))),
             n_done=Count("id", filter=Q(due_date__range=(start, end), done_on__isnull=False, done_on__lte=end)),
             n_overdue=Count("id", filter=Q(status=Status.OVERDUE)),
-            **owed_filters,
+            n_owed=owed,
         )
+        .values_list("lead_unit", "n_tasks", "n_due", "n_done", "n_overdue", "n_owed")
     )
-    for a in aggregates:
-        s = row(a["lead_unit"])
-        s.tasks, s.tasks_due, s.tasks_done, s.overdue = a["n_tasks"], a["n_due"], a["n_done"], a["n_overdue"]
-        s.reports_due = sum(v for k, v in a.items() if k.startswith("owed_"))
+    for lead_unit, n_tasks, n_due, n_done, n_overdue, n_owed in aggregates:
+        s = row(lead_unit)
+        s.tasks, s.tasks_due, s.tasks_done, s.overdue, s.reports_due = n_tasks, n_due, n_done, n_overdue, n_owed
 
     # Reports and milestones are restricted through a join on the task's unit, not "task IN (all
     # visible tasks)": at 100,000 tasks that subquery made the planner walk every report (80 s).

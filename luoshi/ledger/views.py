@@ -320,6 +320,9 @@ def review_queue(request):
     return render(request, "ledger/review_queue.html", {"page": page, "review_form": ReviewForm()})
 
 
+SCORECARD_PAGE = 100
+
+
 def _quarter(request) -> tuple[date, date, str]:
     today = timezone.localdate()
     try:
@@ -346,8 +349,13 @@ def scorecard(request):
         for y in (start.year - 1, start.year, start.year + 1)
         for q in (1, 2, 3, 4)
     ]
+    # Every unit is scored and ranked; the table shows a page of the ranking at a time (a
+    # municipality ranks thousands of units).
+    page = Paginator(scores, SCORECARD_PAGE).get_page(request.GET.get("page"))
     context = {
-        "scores": scores,
+        "scores": page,
+        "page": page,
+        "query": _without_page(request),
         "label": label,
         "start": start,
         "end": end,

@@ -8,6 +8,7 @@ district's root with sub-units therefore reads everything.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -140,6 +141,15 @@ def any_of(parts: Iterable[Q | None]) -> Q | None:
     for part in present[1:]:
         union |= part
     return union
+
+
+def grants_digest(user) -> str:
+    """A fingerprint of the grants ``user`` holds now. What is computed for one person's scope and
+    kept (a cockpit snapshot, a cached ranking) is keyed by it, so a change of grants is never
+    answered from what was computed before."""
+    if is_system(user):
+        return "system"
+    return hashlib.sha256(repr(sorted(scope_of(user).grants)).encode()).hexdigest()
 
 
 def covers_everything(user, roles: Iterable[str]) -> bool:

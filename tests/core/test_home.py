@@ -68,10 +68,12 @@ def test_the_help_page_explains_what_my_roles_can_reach(world, login, django_ass
     with django_assert_max_num_queries(6):
         body = client.get("/help/").content.decode()
     assert "单位联络员" in body
-    assert "待我填报" in body and "本单位待填报的进度" in body
+    assert "待我填报" in body
+    assert "本单位待填报的进度" in body
     assert "申报审核" not in body  # a reviewer's module
     firm = login(world.enterprise_a).get("/help/").content.decode()
-    assert "政策体检" in firm and "督办台账" not in firm
+    assert "政策体检" in firm
+    assert "督办台账" not in firm
 
 
 def test_the_help_page_is_for_signed_in_users(client):

@@ -60,3 +60,42 @@ def test_the_scorecard_page_and_api_agree(ledger, login):
 def test_quarter_bounds():
     assert queries.quarter_bounds(date(2026, 11, 25)) == (date(2026, 10, 1), date(2026, 12, 31))
     assert queries.quarter_bounds(timezone.localdate())[0].day == 1
+
+
+def test_rates_round_half_to_even_to_a_tenth_of_a_per_cent():
+    from decimal import Decimal
+
+    for whole in range(1, 90):
+        for part in range(whole + 1):
+            expected = (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+            assert queries.UnitScore._rate(part, whole) == expected, (part, whole)
+            assert str(queries.UnitScore._rate(part, whole)) == str(expected)
+    assert queries.UnitScore._rate(0, 0) is None
+
+
+def test_the_scorecard_ranks_every_unit_and_shows_a_page_at_a_time(ledger, login, monkeypatch):
+    from luoshi.ledger import views
+
+    monkeypatch.setattr(views, "SCORECARD_PAGE", 1)
+    client = login(ledger.supervisor)
+    first = client.get("/ledger/scorecard/")
+    assert first.status_code == 200
+    total = first.context["page"].paginator.count
+    assert total >= 2
+    second = client.get("/ledger/scorecard/?page=2")
+    assert [s.rank for s in second.context["page"]] == [2]
+    assert f"共 {total} 个单位" in second.content.decode()
+
+
+def test_a_closed_quarters_scores_are_kept_only_for_the_same_grants(ledger):
+    from django.core.cache import cache
+
+    cache.clear()
+    today = timezone.localdate()
+    start, _ = queries.quarter_bounds(today)
+    prev_start, prev_end = queries.quarter_bounds(start - timezone.timedelta(days=1))
+    q = queries.permissions.unit_q(ledger.supervisor, queries.SCORECARD_READERS, field="lead_unit")
+    kept = queries._closed_scores(ledger.supervisor, q, prev_start, prev_end)
+    assert queries._closed_scores(ledger.supervisor, q, prev_start, prev_end) == kept
+    # Another person's grants never read the supervisor's cached ranking.
+    assert queries.permissions.grants_digest(ledger.supervisor) != queries.permissions.grants_digest(ledger.leader)

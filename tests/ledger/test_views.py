@@ -201,7 +201,9 @@ def test_the_source_filter_offers_recent_sources_and_the_chosen_one(ledger, logi
         for i in range(RECENT_SOURCES + 2)
     ]
     offered = _options(login(ledger.supervisor).get("/ledger/").content.decode(), "source")
-    assert len(offered) == RECENT_SOURCES + 1 and "2026年区委经济工作会议" in offered and "旧会议0" not in offered
+    assert len(offered) == RECENT_SOURCES + 1
+    assert "2026年区委经济工作会议" in offered
+    assert "旧会议0" not in offered
     chosen = _options(login(ledger.supervisor).get(f"/ledger/?source={old[0].pk}").content.decode(), "source")
     assert "旧会议0" in chosen
 
