@@ -7,23 +7,35 @@ from django.db import models
 
 
 class CockpitSnapshot(models.Model):
-    """The cockpit as the leadership sees it (everything), computed by ``luoshi tick``.
+    """The cockpit as computed by ``luoshi tick``: one shared snapshot of everything for those who see
+    everything (``user`` empty), and one per person for a narrower scope (a district's supervisor, a
+    分管领导), made on that person's first visit and refreshed daily while the person keeps using it.
 
-    At municipal scale the cockpit's counts take seconds; the page serves the latest snapshot
-    and says how fresh it is. Other users' cockpits are computed live for their own scope.
+    At municipal scale the cockpit's counts take seconds; the page serves the latest snapshot and
+    says how fresh it is. A personal snapshot carries the digest of the grants it was computed
+    under: once they change, it is never shown again and is recomputed.
     """
 
-    year = models.PositiveSmallIntegerField("年度", unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    scope_digest = models.CharField("授权摘要", max_length=64, blank=True, default="")
     data = models.JSONField("数据")
     computed_at = models.DateTimeField("计算时间")
     seconds = models.FloatField("耗时（秒）")
+    viewed_at = models.DateTimeField("最近查看", null=True, blank=True)
 
     class Meta:
         verbose_name = "驾驶舱快照"
         verbose_name_plural = "驾驶舱快照"
+        constraints = [
+            models.UniqueConstraint(fields=["year"], condition=models.Q(user__isnull=True), name="snapshot_shared"),
+            models.UniqueConstraint(fields=["year", "user"], name="snapshot_personal"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year} @ {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.year} {self.user_id or '*'} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
 
 class Briefing(models.Model):

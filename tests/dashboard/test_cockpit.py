@@ -139,7 +139,8 @@ def test_the_leadership_reads_a_snapshot_and_sees_how_fresh_it_is(district, logi
     assert CockpitSnapshot.objects.get(pk=snapshot.pk).computed_at == stamp  # served, not recomputed
     login(district.leader).get("/dashboard/?refresh=1")
     assert CockpitSnapshot.objects.get(pk=snapshot.pk).computed_at > stamp
-    assert "按您的权限实时计算" in login(district.supervisor).get("/dashboard/").text
+    assert "按您的权限计算" not in page.text
+    assert "按您的权限计算" in login(district.supervisor).get("/dashboard/").text
     assert "驾驶舱快照已更新" in services.refresh_job(district.today)
 
 
@@ -193,8 +194,55 @@ def test_the_shared_snapshot_is_only_for_those_who_see_everything(district, logi
     partial = make_user("fenguan", grants=[(Role.LEADER, district.jxw, True)])  # 分管 区经信委 only
     page = login(partial).get("/dashboard/")
     assert page.status_code == 200
-    assert "按您的权限实时计算" in page.text
-    assert not CockpitSnapshot.objects.exists()
+    assert "按您的权限计算" in page.text
+    assert not CockpitSnapshot.objects.filter(user=None).exists()
     data, snapshot = services.cockpit_for(partial, district.today, district.today.year)
-    assert snapshot is None
+    assert snapshot.user == partial
     assert data["sections"][2]["tiles"][0]["value"] == 1  # 区经信委's own task, not 区商务委's
+
+
+def test_a_personal_snapshot_is_served_until_the_persons_grants_change(district, login):
+    from luoshi.org.choices import Role
+    from luoshi.org.models import RoleGrant
+    from luoshi.org.services import grant_role
+    from tests.factories import make_user
+
+    partial = make_user("fenguan", grants=[(Role.LEADER, district.jxw, True)])
+    year = district.today.year
+    login(partial).get("/dashboard/")
+    first = CockpitSnapshot.objects.get(year=year, user=partial)
+    login(partial).get("/dashboard/")
+    assert CockpitSnapshot.objects.get(pk=first.pk).computed_at == first.computed_at  # served, not recomputed
+
+    # A wider grant: the old snapshot is never shown again.
+    grant_role(SYSTEM, user=partial, role=Role.LEADER, unit=district.swj, include_subunits=True)
+    partial = type(partial).objects.get(pk=partial.pk)  # a fresh request loads the grants anew
+    data, snapshot = services.cockpit_for(partial, district.today, year)
+    assert snapshot.computed_at > first.computed_at
+    assert data["sections"][2]["tiles"][0]["value"] == 2  # now 区商务委's task too
+
+    # ... and a narrower one likewise: what the person may no longer see is not served from before.
+    RoleGrant.objects.filter(user=partial, unit=district.swj).update(revoked_at=timezone.now())
+    partial = type(partial).objects.get(pk=partial.pk)
+    data, _ = services.cockpit_for(partial, district.today, year)
+    assert data["sections"][2]["tiles"][0]["value"] == 1
+
+
+def test_the_tick_refreshes_personal_snapshots_in_use_and_drops_forgotten_ones(district, login):
+    from luoshi.org.choices import Role
+    from tests.factories import make_user
+
+    year = district.today.year
+    kept = make_user("kept", grants=[(Role.LEADER, district.jxw, True)])
+    forgotten = make_user("forgotten", grants=[(Role.LEADER, district.swj, True)])
+    for user in (kept, forgotten):
+        services.cockpit_for(user, district.today, year)
+    CockpitSnapshot.objects.filter(user=forgotten).update(
+        viewed_at=timezone.now() - timedelta(days=services.KEEP_DAYS + 1)
+    )
+    before = CockpitSnapshot.objects.get(user=kept).computed_at
+    message = services.refresh_job(district.today)
+    assert "个人快照1份" in message
+    assert CockpitSnapshot.objects.get(user=kept).computed_at > before
+    assert not CockpitSnapshot.objects.filter(user=forgotten).exists()
+    assert CockpitSnapshot.objects.filter(user=None, year=year).exists()
