@@ -82,3 +82,24 @@ def owed_periods(cal: WorkCalendar, cadence: str, start: date, until: date) -> l
         periods.append(current)
         current = period_of(cal, cadence, current.end + timedelta(days=1))
     return periods
+
+
+def latest_owed(cal: WorkCalendar, cadence: str, start: date, until: date) -> Period | None:
+    """The last of ``owed_periods(cal, cadence, start, until)``, found by stepping back from ``until``
+    instead of forward from ``start`` (a weekly task running for years owes hundreds of periods).
+
+    >>> from luoshi.workdays import WorkCalendar
+    >>> latest_owed(WorkCalendar(), "monthly", date(2025, 1, 10), date(2025, 4, 8)).key
+    '2025-03'
+    >>> latest_owed(WorkCalendar(), "monthly", date(2025, 1, 10), date(2025, 2, 3)) is None
+    True
+    """
+    first = period_of(cal, cadence, start)
+    if first is None:
+        return None
+    period = period_of(cal, cadence, max(until, start))
+    while period.due > until:
+        if period.start <= first.start:
+            return None
+        period = period_of(cal, cadence, period.start - timedelta(days=1))
+    return period if period.start >= first.start else None

@@ -15,7 +15,7 @@ from django.utils import timezone
 from luoshi.core.errors import NotFound
 from luoshi.ledger.choices import FILTER_UNIT_KINDS, Cadence, ReportState
 from luoshi.ledger.models import Indicator, Milestone, ProgressReport, Task
-from luoshi.ledger.periods import owed_periods, period_of
+from luoshi.ledger.periods import latest_owed, period_of
 from luoshi.org import permissions
 from luoshi.org.choices import Role
 from luoshi.org.models import Unit
@@ -154,15 +154,18 @@ def reporter_inbox(user, today: date | None = None) -> ReporterInbox:
     today = today or timezone.localdate()
     cal = calendar.current()
     units = {u.pk: u for u in Unit.objects.filter(unit_q)}
-    tasks = (
-        Task.objects.filter(done_on__isnull=True, closed_on__isnull=True, start_date__lte=today)
-        .filter(Q(lead_unit_id__in=units) | Q(co_units__in=list(units)))
+    # Led or co-operated on by the units: a UNION of two indexed id lists (an OR across the join
+    # made the planner scan every task with DISTINCT, 0.2 s at municipal scale).
+    led = Task.objects.filter(lead_unit_id__in=units).order_by().values("pk")
+    co = Task.co_units.through.objects.filter(unit_id__in=units).order_by().values("task_id")
+    tasks = list(
+        Task.objects.filter(pk__in=led.union(co))
+        .filter(done_on__isnull=True, closed_on__isnull=True, start_date__lte=today)
         .exclude(cadence=Cadence.NONE)
         .select_related("lead_unit")
         .prefetch_related("co_units")
-        .distinct()
+        .order_by("path")
     )
-    tasks = list(tasks)
     reported = set(
         ProgressReport.objects.filter(task__in=tasks, unit_id__in=units)
         .exclude(state=ReportState.RETURNED)
@@ -170,9 +173,9 @@ def reporter_inbox(user, today: date | None = None) -> ReporterInbox:
     )
     for task in tasks:
         mine = [u for u in [task.lead_unit, *task.co_units.all()] if u.pk in units]
-        owed = owed_periods(cal, task.cadence, task.start_date, today)
+        owed = latest_owed(cal, task.cadence, task.start_date, today)
         current = period_of(cal, task.cadence, min(today, task.due_date))
-        candidates = owed[-1:] + ([current] if current and (not owed or current.key != owed[-1].key) else [])
+        candidates = ([owed] if owed else []) + ([current] if current and (not owed or current.key != owed.key) else [])
         for unit in mine:
             for period in candidates:
                 if (task.pk, unit.pk, period.key) not in reported:
