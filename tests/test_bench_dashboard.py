@@ -12,11 +12,11 @@ KEYS = {
     "requests_per_page", "refresh", "tick", "pages", "freshness", "breakdown", "verdicts", "load_average",
 }  # fmt: skip
 PAGES = {
-    "trivial", "shell", "cockpit_leader", "cockpit_supervisor", "screen_leader", "home_leader", "home_supervisor",
+    "trivial", "healthz", "cockpit_leader", "cockpit_supervisor", "screen_leader", "home_leader", "home_supervisor",
     "home_reporter",
 }  # fmt: skip
 PAGE_KEYS = {
-    "label", "persona", "urls", "samples", "p50_ms", "p95_ms", "max_ms", "ratio_p95_to_trivial", "ratio_p95_to_shell",
+    "label", "persona", "urls", "samples", "p50_ms", "p95_ms", "max_ms", "ratio_p95_to_trivial", "ratio_p95_to_healthz",
     "status_codes", "all_200", "target", "verdict", "queries",
 }  # fmt: skip
 METRICS = {"tasks", "case_quality", "money", "policies", "projects", "indicators", "units"}
@@ -55,7 +55,7 @@ def test_the_dashboard_benchmark_generates_measures_and_reports_its_figures(tmp_
         assert page["all_200"], (key, page["status_codes"])
         assert page["samples"] == 2, key
         assert page["queries"]["count"] >= 0, key
-    assert set(figures["verdicts"]) == PAGES - {"trivial", "shell"}
+    assert set(figures["verdicts"]) == PAGES - {"trivial", "healthz"}
     assert set(figures["verdicts"].values()) <= {"PASS", "MISS"}
 
     refresh = figures["refresh"]
@@ -70,7 +70,7 @@ def test_the_dashboard_benchmark_generates_measures_and_reports_its_figures(tmp_
     fresh = figures["freshness"]
     assert fresh["cockpit_leader_shows_time"] is True
     assert fresh["screen_shows_time"] is True
-    assert fresh["cockpit_supervisor_says_live"] is True
+    assert fresh["cockpit_supervisor_says_personal"] is True
 
     for who, breakdown in figures["breakdown"].items():
         assert set(breakdown["parts"]) == METRICS, who
