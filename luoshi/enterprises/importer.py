@@ -70,6 +70,7 @@ from luoshi.core.errors import ValidationFailed
 from luoshi.enterprises import bulk
 from luoshi.enterprises.choices import FigureSource
 from luoshi.enterprises.models import Enterprise, EnterpriseTag, YearFigure
+from luoshi.enterprises.namesearch import BulkNames
 from luoshi.enterprises.services import REGISTRARS, check_industry
 from luoshi.enterprises.signals import enterprises_changed
 from luoshi.org import permissions
@@ -991,6 +992,8 @@ class _RowChecker:
         return unit.pk
 
     def _money(self, value, label: str, bad: list[str]) -> str | None:
+        if type(value) is str and len(value) <= 14 and value.isascii() and value.isdigit():
+            return f"{int(value)}.00"  # whole 万元 in a CSV, the common case: what the checks below would give
         if _blank(value):
             return None
         if isinstance(value, bool):
@@ -1159,8 +1162,9 @@ def _write(actor, checked: _Checked, result: ImportResult, progress, dry_run: bo
     if progress:
         progress(0, total)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), BulkNames() as names:
             permissions.require(actor, REGISTRARS, None, action="导入企业")
+            writer.names = names
             done = 0
             for chunk in _chunks(checked.spool):
                 writer.write(chunk)
@@ -1218,6 +1222,7 @@ class _Writer:
         self.unit_names: dict[int, str] = dict(checked.towns)
         self.through = Enterprise.tags.through
         self.touched: list[int] = []  # enterprises created or changed, for enterprises_changed
+        self.names = BulkNames()  # replaced by _write's, which is entered inside the transaction
 
     def history(self, model, ids: list[int], history_type: str, reason: str) -> None:
         bulk.record_history(model, ids, history_type=history_type, user_id=self.user_id, reason=reason, now=self.now)
@@ -1300,6 +1305,7 @@ class _Writer:
             bulk.insert_rows(Enterprise, NEW, (self._new_enterprise(r) for r in new), now=self.now)
             ids = dict(Enterprise.objects.filter(uscc__in=[r[R_USCC] for r in new]).values_list("uscc", "id"))
             created = [ids[r[R_USCC]] for r in new]
+            self.names.added(created)
             self.history(Enterprise, created, "+", REASON)
             self.result.created += len(created)
             self.touched.extend(created)

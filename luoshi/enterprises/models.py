@@ -51,7 +51,7 @@ class Enterprise(models.Model):
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200, db_index=True)
-    industry_code = models.CharField("行业代码", max_length=4, db_index=True, help_text="GB/T 4754-2017")
+    industry_code = models.CharField("行业代码", max_length=4, help_text="GB/T 4754-2017")
     industry_name = models.CharField("行业", max_length=100, blank=True)
     sector = models.CharField("划型行业", max_length=20, blank=True)
     town = models.ForeignKey(
@@ -86,6 +86,12 @@ class Enterprise(models.Model):
             models.Index(fields=["town", "industry_code"], name="enterprise_town_industry"),
             # The directory filtered by town and 规上, already in name order.
             models.Index(fields=["town", "above_scale", "name", "id"], name="enterprise_town_scale_name"),
+            # A section or division filter (a range of codes) and the list's totals by 规上 and size,
+            # read from the index alone; it also serves what the single-column index did.
+            models.Index(fields=["industry_code", "above_scale", "size_class"], name="enterprise_industry_totals"),
+            # The name-fragment search has a trigram index of its own, made by a migration (on
+            # SQLite an FTS5 table kept by triggers: a migration that remakes this table must
+            # make them again; see luoshi.enterprises.namesearch.operations).
         ]
 
     def __str__(self) -> str:

@@ -44,7 +44,7 @@ from luoshi.org.choices import Role
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERSEERS = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 OPEN_STATES = [s for s in CaseState.values if s not in (CaseState.RESOLVED, CaseState.FOLLOWED_UP)]
-SIZES = ("大型", "中型", "小型", "微型")
+SIZES = queries.SIZES
 
 # plotly.js injects its own <style> rules when it draws; pages with charts allow inline styles
 # (never inline scripts), every other page keeps the strict policy.
@@ -91,12 +91,10 @@ def enterprise_list(request):
             return redirect("enterprises:detail", own[0])
     form, data = _filters(request)
     rows = queries.search(user, data)
-    page = Paginator(rows.prefetch_related("tags", _current_assignments()), 50).get_page(request.GET.get("page"))
-    totals = rows.order_by().aggregate(
-        total=Count("id"),
-        above=Count("id", filter=Q(above_scale=True)),
-        **{f"size{i}": Count("id", filter=Q(size_class=size)) for i, size in enumerate(SIZES)},
-    )
+    totals = queries.totals(user, data)
+    paginator = Paginator(rows.prefetch_related("tags", _current_assignments()), 50)
+    paginator.count = totals["total"]  # counted just now with the totals: no second pass over the rows
+    page = paginator.get_page(request.GET.get("page"))
     counts = [("企业", totals["total"]), ("规上企业", totals["above"])]
     counts += [(f"{size}企业", totals[f"size{i}"]) for i, size in enumerate(SIZES)]
     context = {
