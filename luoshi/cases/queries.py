@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from luoshi.cases.choices import CaseState
 from luoshi.cases.models import Case
@@ -54,13 +55,29 @@ def case_list(user, data: dict) -> QuerySet[Case]:
     return qs.select_related("case_type", "unit", "enterprise").order_by("-submitted_at", "-id")
 
 
+QUEUE_STATES = (CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.SUSPENDED)
+# The condition of the partial index case_open_queue, written with constants: SQLite uses a
+# partial index only when the query states its condition the same way, and a bound parameter
+# (what state__in=[…] becomes) is not a constant to its planner. The values are our own choices.
+IN_QUEUE = RawSQL(  # noqa: S611 (constants of CaseState, no input)
+    '"cases_case"."state" IN (' + ", ".join(f"'{state.value}'" for state in QUEUE_STATES) + ")",
+    [],
+    output_field=BooleanField(),
+)
+
+
 def unit_queue(user) -> QuerySet[Case]:
-    """Open cases assigned to the user's units, nearest deadline first (the unit's 待我办理)."""
+    """Open cases assigned to the user's units, nearest deadline first (the unit's 待我办理).
+
+    Served by the partial index case_open_queue (unit, resolution_due, id over open cases only):
+    one unit's queue comes out of it already in order, however many closed cases the unit has.
+    """
     q = permissions.unit_q(user, (Role.UNIT_REPORTER,), field="unit")
     if q is None:
         return Case.objects.none()
     return (
-        Case.objects.filter(q, state__in=[CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.SUSPENDED])
+        Case.objects.filter(q)
+        .filter(IN_QUEUE)
         .select_related("case_type", "enterprise", "unit")
         .order_by("resolution_due", "id")
     )
