@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 import numpy as np
 from django.db import connection, transaction
@@ -43,6 +44,10 @@ from luoshi.policies.models import Clause
 # a missing tag (专精特新, 高新技术企业) is a status granted elsewhere, not a gap it closes by an
 # amount. Only a gap in its own figures of the clause's year is stored; other pairs count as not eligible.
 FIXED = frozenset({"industry", "street", "chain", "founded", "age"})
+# Nor is an amount or a count less than half of what the clause asks (营业收入300万元 against
+# ≥2000万元: one condition short, but not near). A percentage is near whatever its value: an
+# enterprise reaches 研发费用占比3% by spending, not by growing tenfold.
+NEAR = Fraction(1, 2)
 # Rules evaluated together over one table when rebuilding: verdicts are (rules × enterprises) int8.
 REBUILD_CHUNK = 32
 CODES = {Verdict.ELIGIBLE: 2, Verdict.NEAR_MISS: 1}
@@ -118,7 +123,7 @@ def _fen(amounts: np.ndarray | None, rows: np.ndarray) -> list[int | None]:
 def _judge(base: Columns, codes: np.ndarray, rule: rules.Rule, amount: rules.Rule | None) -> Found:
     """The eligible rows with their amounts, and the near misses the enterprise can act on with their gaps."""
     eligible = np.flatnonzero(codes == 2)
-    near, gaps = rules.near_miss_gaps(rule, base.table, np.flatnonzero(codes == 1), keep=actionable)
+    near, gaps = rules.near_miss_gaps(rule, base.table, np.flatnonzero(codes == 1), keep=actionable, within=NEAR)
     amounts = None
     if amount is not None and len(eligible):
         amounts = rules.compile_batch([rule]).amounts(amount, base.table)
@@ -278,8 +283,9 @@ def match_clause(clause: Clause, today: date | None = None, *, announce: bool = 
     today = today or timezone.localdate()
     clause = Clause.objects.select_related("document").get(pk=clause.pk)
     ctx = context_for(clause, today)
-    base = load_base(ctx)
-    codes = rules.compile_batch([parsed(clause)[0]]).verdicts(base.table)[0]
+    rule, amount = parsed(clause)
+    base = load_base(ctx, used=[rule, amount])  # only the columns this clause reads
+    codes = rules.compile_batch([rule]).verdicts(base.table)[0]
     return _finish(clause, ctx, base, codes, started, announce)
 
 
@@ -402,9 +408,25 @@ def _announce_enterprise(enterprise_id: int, eligible: list[Clause], newly: set[
     from luoshi.benefits.services import offer_automatic
 
     told = [c for c in eligible if c.mode != Mode.AUTOMATIC and c.pk in newly]
-    for clause in eligible:
-        if clause.mode == Mode.AUTOMATIC:
-            offer_automatic(clause, [enterprise_id])
+    automatic = [c for c in eligible if c.mode == Mode.AUTOMATIC]
+    if automatic:
+        # offer_automatic reads three tables per clause; ask once which clauses could still be offered.
+        from luoshi.benefits.choices import State
+        from luoshi.benefits.models import Application
+        from luoshi.enterprises.models import YearFigure
+
+        live = set(
+            Application.objects.filter(enterprise_id=enterprise_id, clause__in=automatic)
+            .exclude(state=State.REJECTED)
+            .values_list("clause_id", flat=True)
+        )
+        verified = set(
+            YearFigure.objects.filter(enterprise_id=enterprise_id, verified=True).values_list("year", flat=True)
+        )
+        today = timezone.localdate()
+        for clause in automatic:
+            if clause.pk not in live and (clause.figure_year or today.year - 1) in verified:
+                offer_automatic(clause, [enterprise_id])
     if not told:
         return
     people = recipients([enterprise_id])

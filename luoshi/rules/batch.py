@@ -26,6 +26,8 @@ or on Python integers where int64 could overflow.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 
@@ -37,7 +39,7 @@ from luoshi.rules.syntax import Rule
 from luoshi.rules.table import EPOCH, Table
 from luoshi.rules.variables import VARIABLES
 
-__all__ = ["Batch", "compile_batch", "figure_keys", "near_miss_gaps", "reads_current_figures"]
+__all__ = ["Batch", "compile_batch", "figure_keys", "near_miss_gaps", "reads_current_figures", "relaxed"]
 
 LIMIT = 1 << 62  # int64 products beyond this go to Python integers
 FLOAT_SAFE = 1 << 50
@@ -366,14 +368,43 @@ class _Row:
         self.units = units
 
 
-def near_miss_gaps(rule: Rule, table: Table, rows: np.ndarray, *, keep=None) -> tuple[np.ndarray, list[str]]:
+def relaxed(node: n.Node, within: Fraction) -> n.Node | None:
+    """A comparison of an amount or a count with a positive constant, its constant moved by ``within``
+    towards the rows that fail it (``revenue >= 2000万元`` within 1/2: ``revenue >= 1000万元``; ``<=``
+    the other way); None for any other leaf (a percentage, a date, an equality, a constant ≤ 0, …).
+
+    >>> from luoshi.rules.render import render_node
+    >>> from luoshi.rules.syntax import parse
+    >>> render_node(relaxed(parse("revenue >= 2000万元").nnf, Fraction(1, 2)))
+    '上年度营业收入不低于1000万元'
+    >>> relaxed(parse("rd_ratio >= 3%").nnf, Fraction(1, 2)) is None
+    True
+    """
+    if not isinstance(node, n.Cmp) or not isinstance(node.right, n.Num) or node.right.value <= 0:
+        return None
+    if n.expr_type(node.left) not in ("money", "number"):
+        return None
+    if node.op in (">=", ">"):
+        value = node.right.value * within
+    elif node.op in ("<=", "<"):
+        value = node.right.value / within
+    else:
+        return None
+    return replace(node, right=replace(node.right, value=value, text=""))
+
+
+def near_miss_gaps(
+    rule: Rule, table: Table, rows: np.ndarray, *, keep=None, within: Fraction | None = None
+) -> tuple[np.ndarray, list[str]]:
     """The gap of each near-miss row, worded as :func:`~luoshi.rules.evaluate.evaluate` words it, from the
     per-leaf truth masks instead of one evaluation per row.
 
     ``rows`` are near misses of ``rule`` over ``table`` (verdict 1). Rows sharing a pattern of passed and
     failed leaves share the gap leaf, so :meth:`Plan.gaps` runs once per pattern; only the gap's sentence
     (it states the row's actual value) is worded per row, and only for the rows kept. ``keep(leaf) -> bool``
-    drops rows whose gap leaf is not wanted (one the enterprise cannot close). A gap leaf over anything but
+    drops rows whose gap leaf is not wanted (one the enterprise cannot close); ``within`` keeps, of the rows
+    whose gap is an amount or a count short of a constant, only those within that fraction of it
+    (:func:`relaxed`). A gap leaf over anything but
     yearly figures is worded without the row's value (“不满足：…”).
     Returns the kept rows (in the given order) and their gap sentences.
 
@@ -405,6 +436,12 @@ def near_miss_gaps(rule: Rule, table: Table, rows: np.ndarray, *, keep=None) -> 
             gap_of[p] = fixes[0]
     gap = gap_of[np.asarray(inverse).ravel()]
     kept = gap >= 0
+    if within is not None:
+        for j in np.unique(gap[kept]).tolist():
+            near = relaxed(leaves[j].node, within)
+            if near is not None:
+                group = gap == j
+                kept[group] = run.truth(near)[rows[group]]
     rows, gap = rows[kept], gap[kept]
     texts = np.empty(len(rows), object)
     ctx = table.ctx

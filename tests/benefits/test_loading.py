@@ -55,6 +55,18 @@ def test_a_figure_with_more_digits_than_a_float_holds_stays_exact_to_the_fen(des
     assert (bool(present[row]), int(units[row])) == (True, 1234567890123456)
 
 
+def test_only_the_columns_a_rule_reads_are_loaded_and_its_verdicts_stay_the_same(desk):
+    old = load_base(CTX)
+    amount = rules.parse("min(rd_expense * 10%, 50万元)", kind="amount")
+    for text in RULES:
+        rule = rules.parse(text)
+        new = load_columns(CTX, used=[rule, amount])
+        assert new.ids.tolist() == old.ids.tolist()
+        batch = rules.compile_batch([rule])
+        assert batch.verdicts(new.table).tolist() == batch.verdicts(old.table).tolist()
+        assert np.array_equal(batch.amounts(amount, new.table), batch.amounts(amount, old.table), equal_nan=True)
+
+
 def test_some_enterprises_load_as_the_orm_loader_reads_them(desk):
     _same(load_columns(CTX, enterprises=[desk.c.pk, desk.a.pk]), load_base(CTX, enterprises=[desk.a.pk, desk.c.pk]))
     assert len(load_columns(CTX, enterprises=[])) == 0

@@ -58,3 +58,34 @@ def _text_of(node):
     from luoshi.rules.render import render_node
 
     return render_node(node, CTX)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rule_texts, st.lists(enterprises(), min_size=1, max_size=12), st.sampled_from(["1/2", "1/10", "1"]))
+def test_within_keeps_exactly_the_amounts_and_counts_close_enough(text, facts, within):
+    from fractions import Fraction
+
+    from luoshi.rules.batch import relaxed
+    from luoshi.rules.evaluate import exact_value
+
+    within = Fraction(within)
+    rule = parse(text)
+    table = Table.from_facts(facts, CTX)
+    near = np.flatnonzero(compile_batch([rule]).verdicts(table)[0] == 1)
+    rows, _ = near_miss_gaps(rule, table, near, within=within)
+    expected = []
+    for row in near.tolist():
+        [gap] = evaluate(rule, facts[row], CTX).gaps
+        leaf = next(node for node in _leaves(rule) if _text_of(node) == gap.text)
+        closer = relaxed(leaf, within)
+        if closer is None:
+            expected.append(row)
+            continue
+        value = exact_value(leaf.left, facts[row], CTX)
+        if value is not None and _holds(closer.op, value, closer.right.value):
+            expected.append(row)
+    assert rows.tolist() == expected
+
+
+def _holds(op, value, threshold) -> bool:
+    return {">=": value >= threshold, ">": value > threshold, "<=": value <= threshold, "<": value < threshold}[op]
