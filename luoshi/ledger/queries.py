@@ -163,16 +163,21 @@ def reporter_inbox(user, today: date | None = None) -> ReporterInbox:
         .filter(done_on__isnull=True, closed_on__isnull=True, start_date__lte=today)
         .exclude(cadence=Cadence.NONE)
         .select_related("lead_unit")
-        .prefetch_related("co_units")
         .order_by("path")
     )
+    # Which of the reporter's units co-operate on each task (not every co-unit of every task).
+    co_units: dict[int, list[int]] = {}
+    pairs = Task.co_units.through.objects.filter(unit_id__in=units, task_id__in=[t.pk for t in tasks])
+    for task_id, unit_id in pairs.order_by("task_id", "unit_id").values_list("task_id", "unit_id"):
+        co_units.setdefault(task_id, []).append(unit_id)
     reported = set(
         ProgressReport.objects.filter(task__in=tasks, unit_id__in=units)
         .exclude(state=ReportState.RETURNED)
         .values_list("task_id", "unit_id", "period")
     )
     for task in tasks:
-        mine = [u for u in [task.lead_unit, *task.co_units.all()] if u.pk in units]
+        mine = [task.lead_unit] if task.lead_unit_id in units else []
+        mine += [units[unit_id] for unit_id in co_units.get(task.pk, ())]
         owed = latest_owed(cal, task.cadence, task.start_date, today)
         current = period_of(cal, task.cadence, min(today, task.due_date))
         candidates = ([owed] if owed else []) + ([current] if current and (not owed or current.key != owed.key) else [])
