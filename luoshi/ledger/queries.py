@@ -32,14 +32,16 @@ def can_use_ledger(user) -> bool:
 
 def visibility_q(user) -> Q | None:
     """Tasks ``user`` may see: led by a unit it covers, or co-operated on by its unit (reporters)."""
-    parts = []
     lead = permissions.unit_q(user, LEAD_READERS, field="lead_unit")
-    if lead is not None:
-        parts.append(lead)
     co = permissions.unit_q(user, (Role.UNIT_REPORTER,), field="unit")
-    if co is not None:
-        parts.append(Q(Exists(Task.co_units.through.objects.filter(co, task_id=OuterRef("pk")))))
-    return permissions.any_of(parts)
+    if co is None:
+        return lead
+    co_tasks = Task.co_units.through.objects.filter(co).order_by().values("task_id")
+    if lead is None:
+        return Q(pk__in=co_tasks)
+    # One UNION of two indexed id lists: "led by … OR EXISTS (co-operated on by …)" made the planner
+    # test every task (60 ms per count at municipal scale).
+    return Q(pk__in=Task.objects.filter(lead).order_by().values("pk").union(co_tasks))
 
 
 def visible_tasks(user) -> QuerySet[Task]:
