@@ -115,6 +115,11 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _load() -> list[float] | None:
     try:
         return [round(x, 2) for x in os.getloadavg()]
@@ -303,9 +308,11 @@ def import_phase(path: Path, label: str, year: int, *, trace: bool) -> dict:
     rss_before = _maxrss_mb()
     if trace:
         tracemalloc.start()
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     result = import_enterprises(SYSTEM, str(path), year=year, progress=_ImportProgress(label))
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     peak = None
     if trace:
         peak = tracemalloc.get_traced_memory()[1] / 1e6
@@ -322,6 +329,10 @@ def import_phase(path: Path, label: str, year: int, *, trace: bool) -> dict:
         "seconds": round(seconds, 1),
         "importer_seconds": round(result.seconds, 1),
         "rows_per_second": round(result.rows / seconds),
+        # This process's CPU time (not the PostgreSQL server's): rows per CPU second hold steady
+        # when other work on the machine slows the wall clock.
+        "cpu_seconds": round(cpu, 1),
+        "rows_per_cpu_second": round(result.rows / cpu) if cpu > 0 else None,
         "tracemalloc_peak_mb": None if peak is None else round(peak, 1),
         "maxrss_before_mb": round(rss_before, 1),
         "maxrss_after_mb": round(_maxrss_mb(), 1),
