@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import get_connection, send_mail
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -75,9 +75,10 @@ def notify(
 
 
 def notify_many(messages: Iterable[Message], *, email: bool = True) -> int:
-    """:func:`notify` for many (recipient, cause) pairs at once: one read of the pairs already told,
-    one bulk insert, and after commit one batch of emails. The unique ``(recipient, cause)`` keeps it
-    idempotent (a concurrent sender's row wins, silently). Returns how many notices were created now.
+    """:func:`notify` for many (recipient, cause) pairs at once: one ``INSERT … ON CONFLICT DO NOTHING
+    RETURNING`` per 500 notices, then after commit their emails in batches. The unique ``(recipient,
+    cause)`` keeps it idempotent: a pair already told (now, or by a concurrent sender) is skipped by the
+    database itself. Returns how many notices were created now.
 
     Matching tells thousands of enterprises of one clause at once; :func:`notify` per enterprise costs
     a SELECT, a savepoint and an INSERT per person, then an email claim each after commit.
@@ -90,49 +91,39 @@ def notify_many(messages: Iterable[Message], *, email: bool = True) -> int:
         wanted.setdefault((user.pk, message.cause), (user, message))
     if not wanted:
         return 0
-    created: list[Notice] = []
-    with transaction.atomic():
-        pairs = list(wanted)
-        told: set[tuple[int, str]] = set()
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            told.update(
-                Notice.objects.filter(
-                    recipient_id__in={pk for pk, _ in chunk}, cause__in={cause for _, cause in chunk}
-                ).values_list("recipient_id", "cause")
+    table = connection.ops.quote_name(Notice._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = [
+        (
+            user.pk,
+            message.cause,
+            message.title[:200],
+            message.body,
+            message.link,
+            now,
+            (EmailStatus.PENDING if email and user.email else EmailStatus.NONE).value,
+            0,
+        )
+        for user, message in wanted.values()
+    ]
+    created = 0
+    emailed: list[int] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (recipient_id, cause, title, body, link, created_at, email_status, "  # noqa: S608
+                f"email_attempts) VALUES {values} ON CONFLICT (recipient_id, cause) DO NOTHING "
+                "RETURNING id, email_status",
+                [value for row in chunk for value in row],
             )
-        for key, (user, message) in wanted.items():
-            if key in told:
-                continue
-            created.append(
-                Notice(
-                    recipient_id=user.pk,
-                    cause=message.cause,
-                    title=message.title[:200],
-                    body=message.body,
-                    link=message.link,
-                    email_status=EmailStatus.PENDING if email and user.email else EmailStatus.NONE,
-                )
-            )
-        Notice.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
-        emailed = [(n.recipient_id, n.cause) for n in created if n.email_status == EmailStatus.PENDING]
+            returned = cursor.fetchall()
+            created += len(returned)
+            emailed.extend(pk for pk, status in returned if status == EmailStatus.PENDING)
         if emailed:
-            transaction.on_commit(lambda: send_pending_emails(_pending_ids(emailed)))
-    return len(created)
-
-
-def _pending_ids(pairs: list[tuple[int, str]]) -> list[int]:
-    ids: list[int] = []
-    for start in range(0, len(pairs), CHUNK):
-        chunk = pairs[start : start + CHUNK]
-        wanted = set(chunk)
-        rows = Notice.objects.filter(
-            recipient_id__in={pk for pk, _ in chunk},
-            cause__in={cause for _, cause in chunk},
-            email_status=EmailStatus.PENDING,
-        ).values_list("pk", "recipient_id", "cause")
-        ids.extend(pk for pk, recipient, cause in rows if (recipient, cause) in wanted)
-    return ids
+            transaction.on_commit(lambda: send_pending_emails(emailed))
+    return created
 
 
 def send_pending_emails(ids: Iterable[int] | None = None) -> int:
@@ -159,15 +150,22 @@ def send_pending_emails(ids: Iterable[int] | None = None) -> int:
             Notice.objects.filter(pk__in=[pk for pk, _ in claimed]).update(
                 email_attempts=F("email_attempts") + 1, email_status=EmailStatus.SENT, emailed_at=timezone.now()
             )
-        notices = Notice.objects.filter(pk__in=[pk for pk, _ in claimed]).select_related("recipient").in_bulk()
+        mails = {
+            pk: (title, body, link, address)
+            for pk, title, body, link, address in Notice.objects.filter(pk__in=[pk for pk, _ in claimed]).values_list(
+                "pk", "title", "body", "link", "recipient__email"
+            )
+        }
+        mailer = get_connection()  # one connection for the batch, not one per email
         for pk, attempts in claimed:
-            notice = notices[pk]
+            title, body, link, address = mails[pk]
             try:
                 send_mail(
-                    subject=f"【落实】{notice.title}",
-                    message=_email_body(notice),
+                    subject=f"【落实】{title}",
+                    message=_email_text(title, body, link),
                     from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[notice.recipient.email],
+                    recipient_list=[address],
+                    connection=mailer,
                 )
                 sent += 1
             except Exception:  # the mail server's failure must not lose the notice
@@ -177,10 +175,10 @@ def send_pending_emails(ids: Iterable[int] | None = None) -> int:
     return sent
 
 
-def _email_body(notice: Notice) -> str:
-    parts = [notice.body or notice.title]
-    if notice.link:
-        parts.append(f"查看：{notice.link}")
+def _email_text(title: str, body: str, link: str) -> str:
+    parts = [body or title]
+    if link:
+        parts.append(f"查看：{link}")
     parts.append("——落实平台（请勿直接回复此邮件）")
     return "\n\n".join(parts)
 

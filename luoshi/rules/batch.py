@@ -428,9 +428,15 @@ def near_miss_gaps(
     leaves: list[Leaf] = plan.leaves
     run = _Run(table)
     passed = np.column_stack([run.truth(leaf.node)[rows] for leaf in leaves])
-    patterns, inverse = np.unique(passed, axis=0, return_inverse=True)
+    if len(leaves) <= 62:  # each row's pattern as the bits of one integer: np.unique on rows is slow
+        keys = passed.astype(np.int64) @ (np.int64(1) << np.arange(len(leaves), dtype=np.int64))
+        codes, inverse = np.unique(keys, return_inverse=True)
+        patterns = [[bool(code >> j & 1) for j in range(len(leaves))] for code in codes.tolist()]
+    else:
+        unique_rows, inverse = np.unique(passed, axis=0, return_inverse=True)
+        patterns = unique_rows.tolist()
     gap_of = np.full(len(patterns), -1, np.int64)
-    for p, pattern in enumerate(patterns.tolist()):
+    for p, pattern in enumerate(patterns):
         fixes = plan.gaps(pattern)
         if len(fixes) == 1 and (keep is None or keep(leaves[fixes[0]])):
             gap_of[p] = fixes[0]
