@@ -78,3 +78,34 @@ def test_a_pair_no_longer_met_is_deleted_and_a_new_one_inserted(desk):
     )
     matching.match_clause(desk.rd, desk.today)
     assert set(Match.objects.filter(clause=desk.rd).values_list("enterprise_id", flat=True)) == {desk.c.pk}
+
+
+def test_the_rebuild_loads_the_base_once_per_figure_year(desk, monkeypatch):
+    for i in range(3):
+        policy_services.create_clause(
+            desk.reviewer,
+            desk.measure,
+            title=f"重建条款{i}",
+            benefit_type="reward",
+            department=desk.jxw,
+            window_kind="rolling",
+            rule=f"revenue >= {1000 + i}万元",
+            figure_year=2024 if i else 2023,
+            status="published",
+        )
+    loads = []
+    real = matching.load_base
+    monkeypatch.setattr(matching, "load_base", lambda ctx, *a, **k: loads.append(ctx.figure_year) or real(ctx, *a, **k))
+    assert matching.rebuild(desk.today).startswith("重新匹配条款 4 项")
+    assert sorted(loads) == [2023, 2024]
+
+
+def test_rematching_an_enterprise_parses_each_clause_once(desk, monkeypatch):
+    from luoshi import rules
+
+    matching.match_enterprise(desk.a.pk, desk.today)
+    calls = []
+    real = rules.parse
+    monkeypatch.setattr(rules, "parse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    matching.match_enterprise(desk.a.pk, desk.today)
+    assert calls == []
