@@ -428,7 +428,9 @@ def near_miss_gaps(
     leaves: list[Leaf] = plan.leaves
     run = _Run(table)
     passed = np.column_stack([run.truth(leaf.node)[rows] for leaf in leaves])
-    if len(leaves) <= 62:  # each row's pattern as the bits of one integer: np.unique on rows is slow
+    if len(rows) == 1:  # one enterprise re-matched against every open clause: no grouping to do
+        patterns, inverse = [passed[0].tolist()], np.zeros(1, np.int64)
+    elif len(leaves) <= 62:  # each row's pattern as the bits of one integer: np.unique on rows is slow
         keys = passed.astype(np.int64) @ (np.int64(1) << np.arange(len(leaves), dtype=np.int64))
         codes, inverse = np.unique(keys, return_inverse=True)
         patterns = [[bool(code >> j & 1) for j in range(len(leaves))] for code in codes.tolist()]
