@@ -16,7 +16,11 @@ class Match(models.Model):
     """企业 × 条款 的判断结果, kept current by the matching tasks.
 
     Only eligible and near-miss pairs are stored; an enterprise without a row for a clause that
-    has a :class:`MatchRun` was judged not eligible on that run.
+    has a :class:`MatchRun` was judged not eligible on that run. A near miss is stored only when the
+    enterprise can close it with its own figures of the clause's year (``matching.NEAR``).
+
+    A run writes only the rows whose verdict, amount or gap changed: ``computed_at`` is when the row
+    last changed, and the run that last confirmed it is the clause's latest :class:`MatchRun`.
     """
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="matches")
