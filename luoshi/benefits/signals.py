@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import receiver
 
-from luoshi.enterprises.signals import enterprise_changed
+from luoshi.enterprises.signals import enterprise_changed, enterprises_changed
 from luoshi.policies.signals import clause_changed, document_budget_changed
 
 # What makes a clause's matches stale: who qualifies, how much, and whether it is open at all.
@@ -17,6 +17,22 @@ def rematch_enterprise(sender, enterprise_id: int, **kwargs) -> None:
     from luoshi.benefits.tasks import match_enterprise_task
 
     transaction.on_commit(lambda: match_enterprise_task.enqueue(enterprise_id))
+
+
+@receiver(enterprises_changed)
+def rematch_enterprises(sender, enterprise_ids, **kwargs) -> None:
+    """A bulk write (a registry import): one job for the whole list, never one per enterprise. Past
+    ``BULK_REMATCH_ABOVE`` enterprises, re-matching the whole base in one vectorised pass is cheaper than
+    one enterprise at a time, so the job is the rebuild."""
+    from luoshi.benefits.tasks import BULK_REMATCH_ABOVE, match_enterprises_task, rebuild_task
+
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return
+    if len(ids) > BULK_REMATCH_ABOVE:
+        transaction.on_commit(lambda: rebuild_task.enqueue())
+    else:
+        transaction.on_commit(lambda: match_enterprises_task.enqueue(ids))
 
 
 @receiver(clause_changed)

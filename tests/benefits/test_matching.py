@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+import pytest
+
 from luoshi.benefits import matching, queries
 from luoshi.benefits.models import Match, MatchRun
 from luoshi.enterprises import services as enterprise_services
@@ -103,3 +105,25 @@ def test_rematching_an_enterprise_costs_the_same_queries_however_many_clauses_ar
     few = queries()
     add_clauses(10)
     assert queries() == few
+
+
+@pytest.mark.parametrize("bulk_above", [500, 0])
+def test_a_registry_import_rematches_what_it_changed_in_one_job(
+    desk, monkeypatch, django_capture_on_commit_callbacks, bulk_above
+):
+    from luoshi.benefits import tasks
+    from luoshi.enterprises.models import Enterprise
+    from luoshi.enterprises.signals import enterprises_changed
+
+    monkeypatch.setattr(tasks, "BULK_REMATCH_ABOVE", bulk_above)
+    # Figures recorded the way an import writes them: their own signal is never delivered here (the
+    # test's transaction never commits), only the import's one bulk signal is.
+    enterprise_services.record_figures(
+        desk.supervisor, desk.c, year=2024, revenue=Decimal("2500"), rd_expense=Decimal("80"), employees=80
+    )
+    assert not Match.objects.filter(clause=desk.rd, enterprise=desk.c, verdict="eligible").exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        enterprises_changed.send(sender=Enterprise, enterprise_ids=[desk.c.pk, desk.c.pk])
+    assert len(callbacks) == 1  # one job for the list (or the rebuild past the threshold)
+    match = Match.objects.get(clause=desk.rd, enterprise=desk.c)
+    assert (match.verdict, match.amount) == ("eligible", Decimal("80000.00"))
