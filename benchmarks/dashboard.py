@@ -610,8 +610,8 @@ def freshness(clients: dict, personas: dict) -> dict:
 
 
 def scope_check(personas: dict, today: date) -> dict | None:
-    """At municipality scale: what a district's leader sees on the cockpit (the shared snapshot)
-    against the open tasks its own grants reach."""
+    """At municipality scale: what a district's leader sees on the cockpit (its own snapshot, or the
+    shared one if its grants reached everything) against the open tasks its own grants reach."""
     username = personas.get("district_leader")
     if not username:
         return None
@@ -626,6 +626,7 @@ def scope_check(personas: dict, today: date) -> dict | None:
     return {
         "persona": username,
         "served_from_snapshot": snapshot is not None,
+        "snapshot": "shared" if snapshot is not None and snapshot.user_id is None else "personal",
         "tasks_open_shown": shown,
         "tasks_open_in_own_scope": own,
         "sees_beyond_scope": shown != own,
@@ -869,7 +870,7 @@ def report_text(result: dict, pages: list[Page]) -> str:
     if result.get("scope_check"):
         s = result["scope_check"]
         lines.append(
-            f"Scope: {s['persona']} (a district's leader) is served the shared snapshot: open tasks shown "
+            f"Scope: {s['persona']} (a district's leader) is served the {s['snapshot']} snapshot: open tasks shown "
             f"{s['tasks_open_shown']:,}, in its own scope {s['tasks_open_in_own_scope']:,}"
         )
     for who, b in result["breakdown"].items():
