@@ -75,8 +75,11 @@ def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:
     if unit:
         # Led or co-operated on by the unit or below it. One UNION of two indexed id lists: an OR of
         # the two conditions makes the planner scan every task (40–70 ms per unit at municipal scale).
-        led = Task.objects.filter(lead_unit__path__startswith=unit.path).order_by().values("pk")
-        co = Task.co_units.through.objects.filter(unit__path__startswith=unit.path).order_by().values("task_id")
+        # The units are a list first: joined to each task's unit instead, SQLite walked every task
+        # to test its unit's path (110 ms against 2 ms).
+        subtree = Unit.objects.filter(path__startswith=unit.path).values("pk")
+        led = Task.objects.filter(lead_unit__in=subtree).order_by().values("pk")
+        co = Task.co_units.through.objects.filter(unit__in=subtree).order_by().values("task_id")
         qs = qs.filter(pk__in=led.union(co))
     if data.get("status"):
         qs = qs.filter(status=data["status"])
