@@ -75,10 +75,11 @@ def _role_panel(request, role: str) -> dict:
         data, snapshot = services.cockpit_for(user, today, today.year)
         return {"kind": "cockpit", "data": data, "snapshot": snapshot}
     if role == Role.SUPERVISOR:
-        overdue = ledger_queries.ledger_rows(user, {"status": "overdue"})
+        # The panel shows titles, lead units and reasons: no co-unit or area prefetches of the list page.
+        overdue = ledger_queries.filter_tasks(ledger_queries.visible_tasks(user), {"status": "overdue"})
         return {
             "kind": "supervisor",
-            "overdue": list(overdue[:8]),
+            "overdue": list(overdue.select_related("lead_unit").order_by("path")[:8]),
             "overdue_count": overdue.count(),
             "review_count": ledger_queries.review_queue(user).count(),
         }
