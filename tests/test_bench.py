@@ -1,19 +1,13 @@
 """``luoshi bench ledger`` runs end to end at the tiny scale. Times are never asserted."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.benchrun import bench, bench_ok
+
 PAGES = {"healthz", "trivial", "list_supervisor", "list_reporter", "task", "scorecard"}
 
 
 def test_the_ledger_benchmark_generates_measures_and_writes_its_figures(tmp_path):
-    # The benchmark configures Django itself, so it runs in a process of its own, without
-    # the test settings this process was set up with.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
     args = [
         "--scale", "tiny",
         "--requests", "3",
@@ -21,15 +15,7 @@ def test_the_ledger_benchmark_generates_measures_and_writes_its_figures(tmp_path
         "--json", str(tmp_path / "r.json"),
         "--var-dir", str(tmp_path / "var"),
     ]  # fmt: skip
-    result = subprocess.run(  # noqa: S603 -- our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "luoshi.cli", "bench", "ledger", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    bench_ok("ledger", *args)
 
     figures = json.loads((tmp_path / "r.json").read_text())
     assert set(figures["pages"]) == PAGES
@@ -51,15 +37,7 @@ def test_the_benchmark_refuses_a_database_that_is_not_empty(tmp_path):
     db = tmp_path / "full.sqlite3"
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE precious (id integer)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
-    result = subprocess.run(  # noqa: S603 -- our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "luoshi.cli", "bench", "ledger", "--scale", "tiny", "--database-url", f"sqlite:///{db}"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = bench("ledger", "--scale", "tiny", "--database-url", f"sqlite:///{db}", timeout=120)
     assert result.returncode != 0
     assert "--reuse" in result.stderr
     with sqlite3.connect(db) as conn:

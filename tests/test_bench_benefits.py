@@ -1,12 +1,9 @@
 """``luoshi bench benefits`` runs end to end at a tiny size and its figures add up. Times are never asserted."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.benchrun import bench_ok
+
 KEYS = {
     "scale", "enterprises", "database", "seed", "rows", "generation_s", "machine", "clause_match", "rebuild",
     "enterprise_rematch", "approvals", "e2e", "agree",
@@ -14,23 +11,12 @@ KEYS = {
 
 
 def test_the_benefits_benchmark_measures_every_phase_and_its_counts_agree(tmp_path):
-    # The benchmark configures Django itself, so it runs in a process of its own, without
-    # the test settings this process was set up with.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
     args = [
         "--rows", "300", "--db", "sqlite", "--json",
         "--clauses", "20", "--open", "10", "--samples", "4", "--approvals", "40", "--threads", "4",
         "--var-dir", str(tmp_path / "var"),
     ]  # fmt: skip
-    result = subprocess.run(  # noqa: S603 -- our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "luoshi.cli", "bench", "benefits", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = bench_ok("benefits", *args)
 
     figures = json.loads(result.stdout)  # exactly one JSON object on stdout; progress goes to stderr
     assert set(figures) >= KEYS

@@ -1,12 +1,9 @@
 """``luoshi bench dashboard`` runs end to end at the tiny scale. Times are never asserted."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.benchrun import bench_ok
+
 KEYS = {
     "scale", "seed", "database", "date", "machine", "generation", "rows", "included", "personas",
     "requests_per_page", "refresh", "tick", "pages", "freshness", "breakdown", "verdicts", "load_average",
@@ -23,22 +20,11 @@ METRICS = {"tasks", "case_quality", "money", "policies", "projects", "indicators
 
 
 def test_the_dashboard_benchmark_generates_measures_and_reports_its_figures(tmp_path):
-    # The benchmark configures Django itself, so it runs in a process of its own, without
-    # the test settings this process was set up with.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
     args = [
         "--scale", "tiny", "--db", "sqlite", "--requests", "2", "--refresh-runs", "2", "--json",
         "--var-dir", str(tmp_path / "var"),
     ]  # fmt: skip
-    result = subprocess.run(  # noqa: S603 -- our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "luoshi.cli", "bench", "dashboard", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = bench_ok("dashboard", *args)
 
     figures = json.loads(result.stdout)  # exactly one JSON object on stdout; progress goes to stderr
     assert set(figures) >= KEYS

@@ -1,12 +1,9 @@
 """``luoshi bench enterprises`` runs end to end at its smallest size. Times are never asserted."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.benchrun import bench_ok
+
 PAGES = {
     "trivial", "healthz", "search_name", "search_uscc", "search_town", "search_industry",
     "trivial_2", "healthz_2", "queue_page", "queue_api",
@@ -14,8 +11,6 @@ PAGES = {
 
 
 def test_the_enterprise_benchmark_imports_upserts_measures_and_writes_its_figures(tmp_path):
-    # The benchmark configures Django itself, so it runs in a process of its own.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
     args = [
         "--rows", "1000",
         "--requests", "2",
@@ -24,15 +19,7 @@ def test_the_enterprise_benchmark_imports_upserts_measures_and_writes_its_figure
         "--json", str(tmp_path / "r.json"),
         "--var-dir", str(tmp_path / "var"),
     ]  # fmt: skip
-    result = subprocess.run(  # noqa: S603 -- our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "luoshi.cli", "bench", "enterprises", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    bench_ok("enterprises", *args)
 
     figures = json.loads((tmp_path / "r.json").read_text())
     assert (figures["import"]["created"], figures["upsert"]["updated"]) == (1000, 10)

@@ -1,26 +1,14 @@
 """``luoshi bench intake`` runs on the gold set and prints one JSON object. Scores and times are never asserted."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.benchrun import bench_ok
+
 FIELDS = {"units", "people", "targets", "projects", "money", "dates", "key_tasks", "tasks", "clauses", "tasks_span"}
 
 
 def test_the_intake_benchmark_scores_every_field_on_both_sets_and_prints_one_json_object():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "luoshi.cli", "bench", "intake", "--json", "--repeat", "1"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = bench_ok("intake", "--json", "--repeat", "1")
 
     figures = json.loads(result.stdout)
     assert set(figures) >= {"sets", "speed", "targets"}

@@ -1,12 +1,10 @@
 """``luoshi bench rules`` runs end to end at a small size, and its contenders agree. Times are never asserted."""
 
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.benchrun import REPO_ROOT, bench_ok
+
 KEYS = {
     "rows", "rules", "luoshi_s", "numpy_floor_s", "openfisca_s", "openfisca_int_s", "one_record_us",
     "one_record_trace_us", "agree",
@@ -14,21 +12,12 @@ KEYS = {
 
 
 def test_the_rules_benchmark_agrees_with_its_numpy_floor_and_prints_one_json_object(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUOSHI_", "DJANGO_"))}
     args = [
         "--rows", "2000", "--no-openfisca", "--json", "--repeat", "1",
         "--sample", "200", "--trace-sample", "20", "--boundary-sample", "300",
         "--var-dir", str(tmp_path / "var"),
     ]  # fmt: skip
-    result = subprocess.run(  # noqa: S603 -- our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "luoshi.cli", "bench", "rules", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = bench_ok("rules", *args)
 
     figures = json.loads(result.stdout)  # exactly one JSON object on stdout; progress goes to stderr
     assert set(figures) >= KEYS
