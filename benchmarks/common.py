@@ -67,6 +67,39 @@ def parse_database(url: str) -> Database:
     raise BenchError("--database-url 只支持 sqlite:/// 或 postgres:// 地址。")
 
 
+def pg_admin(database: Database):
+    """An autocommit connection to the server's ``postgres`` database, and the name of ``database``."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(database.url)
+    conn = psycopg.connect(
+        host=cfg.get("HOST") or "127.0.0.1",
+        port=cfg.get("PORT") or 5432,
+        user=cfg.get("USER") or "postgres",
+        password=cfg.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    return conn, cfg["NAME"]
+
+
+def create_pg_database(database: Database) -> bool:
+    """Create ``database`` on its server unless it exists; True when this call created it."""
+    from psycopg import sql
+
+    try:
+        admin, name = pg_admin(database)
+    except Exception as exc:
+        raise BenchError(f"无法连接 PostgreSQL：{exc}") from exc
+    with admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        print(f"· created database {name}", flush=True)
+        return True
+
+
 def configure_django(database: Database, var_dir: Path) -> None:
     """Point luoshi's settings at ``database`` through its environment, then set Django up."""
     from django.conf import settings

@@ -45,9 +45,11 @@ from benchmarks.common import (
     Database,
     Loader,
     configure_django,
+    create_pg_database,
     machine,
     parse_database,
     percentile,
+    pg_admin,
     table,
 )
 
@@ -95,38 +97,7 @@ def _database(args) -> tuple[Database, bool]:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         return Database(f"sqlite:///{path}", "sqlite", path), False
     database = parse_database(PG_DEFAULT)
-    return database, _create_pg_database(database)
-
-
-def _pg_admin(database: Database):
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(database.url)
-    conn = psycopg.connect(
-        host=cfg.get("HOST") or "127.0.0.1",
-        port=cfg.get("PORT") or 5432,
-        user=cfg.get("USER") or "postgres",
-        password=cfg.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    return conn, cfg["NAME"]
-
-
-def _create_pg_database(database: Database) -> bool:
-    from psycopg import sql
-
-    try:
-        admin, name = _pg_admin(database)
-    except Exception as exc:
-        raise BenchError(f"无法连接 PostgreSQL：{exc}") from exc
-    with admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            return False
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        log(f"· created database {name}")
-        return True
+    return database, create_pg_database(database)
 
 
 def _cleanup(database: Database, created: bool) -> None:
@@ -141,7 +112,7 @@ def _cleanup(database: Database, created: bool) -> None:
             from psycopg import sql
 
             connections.close_all()
-            admin, name = _pg_admin(database)
+            admin, name = pg_admin(database)
             with admin:
                 admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         else:
