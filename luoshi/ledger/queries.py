@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import cached_property, reduce
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from luoshi.core.errors import NotFound
@@ -32,6 +32,8 @@ def can_use_ledger(user) -> bool:
 
 def visibility_q(user) -> Q | None:
     """Tasks ``user`` may see: led by a unit it covers, or co-operated on by its unit (reporters)."""
+    if permissions.reaches_every_unit(user, LEAD_READERS):
+        return Q()
     lead = permissions.unit_q(user, LEAD_READERS, field="lead_unit")
     co = permissions.unit_q(user, (Role.UNIT_REPORTER,), field="unit")
     if co is None:
@@ -100,11 +102,25 @@ def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:
     return qs
 
 
+def _with_tags() -> tuple[Prefetch, Prefetch]:
+    """Co-units and area tags as plain lists (``task.co_unit_list``, ``task.area_list``).
+
+    Prefetched through the related managers instead, Django builds a queryset per task and
+    relation to hold them and the template clones it again on every ``.all``: for a page of 50
+    tasks that was about 5 ms, more than the page's SQL.
+    """
+    return (
+        Prefetch("co_units", queryset=Unit.objects.only("id", "name", "short_name"), to_attr="co_unit_list"),
+        Prefetch("areas", to_attr="area_list"),
+    )
+
+
 def ledger_rows(user, data: dict) -> QuerySet[Task]:
+    """The filtered ledger in tree order, with what a row shows: lead unit, co-units, areas."""
     return (
         filter_tasks(visible_tasks(user), data)
-        .select_related("lead_unit", "source", "owner")
-        .prefetch_related("co_units", "areas")
+        .select_related("lead_unit")
+        .prefetch_related(*_with_tags())
         .order_by("path")
     )
 
@@ -113,7 +129,7 @@ def task_detail(user, task_id: int) -> Task:
     task = (
         visible_tasks(user)
         .select_related("lead_unit", "source", "owner", "parent", "evaluation", "closed_by")
-        .prefetch_related("co_units", "areas", "milestones", "children__lead_unit", "supervision_notices")
+        .prefetch_related(*_with_tags(), "milestones", "children__lead_unit", "supervision_notices")
         .filter(pk=task_id)
         .first()
     )

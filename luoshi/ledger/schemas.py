@@ -37,11 +37,11 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_co_units(obj) -> list:
-        return list(obj.co_units.all())
+        return obj.co_unit_list
 
     @staticmethod
     def resolve_areas(obj) -> list[str]:
-        return [a.name for a in obj.areas.all()]
+        return [a.name for a in obj.area_list]
 
 
 class TaskPage(Schema):

@@ -113,6 +113,26 @@ def unit_q(user, roles: Iterable[str], field: str = "unit") -> Q | None:
     return scope_of(user).unit_q(roles, field)
 
 
+def reaches_every_unit(user, roles: Iterable[str]) -> bool:
+    """Does ``user`` reach every unit through ``roles``, i.e. hold each root of the unit tree with
+    its sub-units? Then a list needs no unit filter at all: ``path LIKE '/1/%'`` over a join to
+    the units, true of every row, cost a municipal supervisor's ledger 10 ms a count.
+
+    Asked of the database each time (one indexed read of the roots), never cached: a root added
+    later must not fall inside an older grant.
+    """
+    if is_system(user):
+        return True
+    if not getattr(user, "is_active", False):
+        return False
+    wanted = set(roles)
+    held = {path for role, _, path, subunits in scope_of(user).grants if role in wanted and subunits}
+    if not held:
+        return False
+    roots = Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
+    return held.issuperset(roots)
+
+
 def restrict(queryset, user, roles: Iterable[str], field: str = "unit"):
     """``queryset`` narrowed to what ``user`` may see through ``roles``."""
     q = unit_q(user, roles, field)

@@ -7,6 +7,7 @@ import pytest
 from luoshi.core.actors import SYSTEM
 from luoshi.ledger import services
 from luoshi.ledger.models import ProgressReport
+from luoshi.org import services as org_services
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,18 @@ def test_a_supervisor_sees_every_task(ledger, login):
         "推动规上工业增加值增长7.5%",
         "实施消费载体培优行动",
     }
+
+
+def test_a_supervisor_of_the_whole_district_does_not_see_another_districts_tasks(ledger, login):
+    # The district's supervisor reads its list without a unit filter; a second root must end that.
+    other = org_services.create_unit(SYSTEM, name="重庆市荣昌区", kind="other")
+    elsewhere = services.create_task(
+        SYSTEM, title="荣昌区的任务", lead_unit=other, start_date=date(2026, 1, 5), due_date=date(2026, 12, 31)
+    )
+    client = login(ledger.supervisor)
+    assert "荣昌区的任务" not in _titles(client.get("/ledger/"))
+    assert client.get(f"/ledger/tasks/{elsewhere.pk}/").status_code == 404
+    assert client.get(f"/api/v1/ledger/tasks/{elsewhere.pk}").status_code == 404
 
 
 def test_a_reporter_sees_its_units_tasks_and_those_it_co_operates_on_only(ledger, login):

@@ -95,3 +95,18 @@ def test_grants_are_loaded_once_per_user_object(world, django_assert_num_queries
     with django_assert_num_queries(1):
         for _ in range(5):
             permissions.allowed(user, [Role.UNIT_REPORTER], world.jxw)
+
+
+def test_reaching_every_unit_means_holding_every_root_with_its_subunits(world):
+    assert permissions.reaches_every_unit(world.leader, [Role.LEADER])
+    assert permissions.reaches_every_unit(SYSTEM, [Role.LEADER])
+    assert not permissions.reaches_every_unit(world.leader, [Role.SUPERVISOR])  # another role
+    assert not permissions.reaches_every_unit(world.gov_admin, [Role.ADMIN])  # one branch only
+    assert not permissions.reaches_every_unit(world.zsl_reporter, [Role.UNIT_REPORTER])
+    assert not permissions.reaches_every_unit(world.outsider, list(Role.values))
+
+
+def test_a_root_added_later_is_not_inside_an_older_grant(world):
+    assert permissions.reaches_every_unit(world.supervisor, [Role.SUPERVISOR])
+    services.create_unit(SYSTEM, name="重庆市荣昌区", kind="other", parent=None)
+    assert not permissions.reaches_every_unit(world.supervisor, [Role.SUPERVISOR])
