@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "django_tasks",
     "django_tasks_db",
+    "django.forms",  # last: widget templates of luoshi.core (a leaner select) come before Django's own
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so an app may override a widget's template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
