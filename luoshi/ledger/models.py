@@ -130,6 +130,7 @@ class Task(models.Model):
             models.Index(fields=["due_date"], name="task_due"),
             # The cockpit's counts: red tasks, and open tasks by status.
             models.Index(fields=["colour"], name="task_colour"),
+            models.Index(fields=["code"], name="task_code"),  # the keyword box matches a code exactly
             models.Index(fields=["status"], condition=Q(closed_on__isnull=True), name="task_open_status"),
         ]
         constraints = [

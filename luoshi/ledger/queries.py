@@ -16,6 +16,7 @@ from luoshi.core.errors import NotFound
 from luoshi.ledger.choices import FILTER_UNIT_KINDS, Cadence, ReportState
 from luoshi.ledger.models import Indicator, Milestone, ProgressReport, Task
 from luoshi.ledger.periods import latest_owed, period_of
+from luoshi.ledger.search import TITLES
 from luoshi.org import permissions
 from luoshi.org.choices import Role
 from luoshi.org.models import Unit
@@ -72,7 +73,10 @@ def filter_units(user, chosen: Unit | None = None) -> list[Unit]:
 def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:
     """Apply the cleaned data of ``TaskFilterForm``: the page, the API and the export share this."""
     if data.get("q"):
-        qs = qs.filter(Q(title__contains=data["q"]) | Q(code=data["q"]))
+        # A fragment of the title (through its bigram index) or the exact code, as a UNION of two
+        # indexed id lists: under an OR, PostgreSQL re-cut the bigrams of every candidate's title.
+        titled = Task.objects.filter(TITLES.contains("title", data["q"])).order_by().values("pk")
+        qs = qs.filter(pk__in=titled.union(Task.objects.filter(code=data["q"]).order_by().values("pk")))
     unit = data.get("unit")
     if unit:
         # Led or co-operated on by the unit or below it. One UNION of two indexed id lists: an OR of
