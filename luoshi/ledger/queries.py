@@ -132,7 +132,7 @@ def ledger_rows(user, data: dict) -> QuerySet[Task]:
 def task_detail(user, task_id: int) -> Task:
     task = (
         visible_tasks(user)
-        .select_related("lead_unit", "source", "owner", "parent", "evaluation", "closed_by")
+        .select_related("lead_unit", "source", "owner", "parent", "evaluation__evaluated_by", "closed_by")
         .prefetch_related(*_with_tags(), "milestones", "children__lead_unit", "supervision_notices")
         .filter(pk=task_id)
         .first()

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError
 from luoshi.core.forms import add_domain_error
-from luoshi.core.paging import CountedPaginator
+from luoshi.core.paging import PAGE_SIZES, CountedPaginator, page_size
 from luoshi.core.uploads import read_document
 from luoshi.ledger import charts, excel, intake, queries, services
 from luoshi.ledger.forms import (
@@ -67,9 +67,10 @@ def _offered(request, form: TaskFilterForm, data: dict) -> TaskFilterForm:
     return form
 
 
-def _without_page(request) -> str:
+def _without(request, *names: str) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in names:
+        query.pop(name, None)
     return query.urlencode()
 
 
@@ -79,11 +80,15 @@ def task_list(request):
     form, data = _filters(request)
     counts = queries.status_counts(queries.filter_tasks(queries.visible_tasks(request.user), data))
     # Every task has a status, so the counts already say how many rows there are: no second COUNT.
-    paginator = CountedPaginator(queries.ledger_rows(request.user, data), 50, count=sum(c["n"] for c in counts))
+    size = page_size(request)
+    paginator = CountedPaginator(queries.ledger_rows(request.user, data), size, count=sum(c["n"] for c in counts))
     context = {
         "page": paginator.get_page(request.GET.get("page")),
         "counts": counts,
-        "query": _without_page(request),
+        "query": _without(request, "page"),
+        "size": size,
+        "sizes": PAGE_SIZES,
+        "query_unsized": _without(request, "page", "size"),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "ledger/_task_rows.html", context)
@@ -355,7 +360,7 @@ def scorecard(request):
     context = {
         "scores": page,
         "page": page,
-        "query": _without_page(request),
+        "query": _without(request, "page"),
         "label": label,
         "start": start,
         "end": end,

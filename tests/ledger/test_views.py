@@ -127,7 +127,7 @@ def test_the_ledger_list_takes_a_bounded_number_of_queries(ledger, login, django
             areas=["工业", "开放"],
         )
     with django_assert_max_num_queries(16):
-        response = client.get("/ledger/")
+        response = client.get("/ledger/", {"size": 50})
     assert len(response.context["page"]) == 42
 
 
@@ -249,3 +249,23 @@ def test_the_task_page_shows_the_latest_reports_and_everything_on_request(ledger
     everything = client.get(f"/ledger/tasks/{ledger.jxw_task.pk}/?all=1")
     assert len(everything.context["reports"]) == SHOWN_ROWS + 5
     assert everything.context["reports_hidden"] == 0
+
+
+def test_the_list_pages_twenty_rows_unless_asked_for_fifty_or_a_hundred(ledger, login):
+    for i in range(23):
+        services.create_task(
+            SYSTEM,
+            title=f"子任务{i:02d}",
+            lead_unit=ledger.jxw,
+            start_date=date(2026, 1, 5),
+            due_date=date(2026, 12, 31),
+        )
+    client = login(ledger.supervisor)
+    assert len(_titles(client.get("/ledger/"))) == 20
+    assert len(_titles(client.get("/ledger/", {"page": 2}))) == 5
+    wide = client.get("/ledger/", {"size": 50, "q": "子任务"})
+    assert len(_titles(wide)) == 23
+    html = wide.content.decode()
+    assert '<input type="hidden" name="size" value="50">' in html  # a new filter keeps the size
+    assert "?q=%E5%AD%90%E4%BB%BB%E5%8A%A1&amp;size=100" in html
+    assert len(_titles(client.get("/ledger/", {"size": 7}))) == 20  # not offered: the default
