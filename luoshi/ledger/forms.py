@@ -53,6 +53,9 @@ class TaskFilterForm(forms.Form):
         if chosen is not None and chosen not in units:
             units = [*units, chosen]
         self.fields["unit"].widget.choices = [("", "全部单位"), *((u.pk, u.display_name) for u in units)]
+        # Plain (value, label) lists: a ModelChoiceField's own choices query and build a model per
+        # option on every render.
+        self.fields["area"].widget.choices = [("", "全部领域"), *AreaTag.objects.values_list("id", "name")]
         sources = list(Source.objects.only("id", "title").order_by("-held_on", "-id")[:RECENT_SOURCES])
         if data.get("source") is not None and data["source"] not in sources:
             sources.append(data["source"])

