@@ -18,13 +18,17 @@ answer exact. A one-character query has no bigram and is searched by scan.
   cut the text with ``substr`` over a small table of positions (a trigger may not use a recursive
   CTE); the query takes the ids holding every bigram (``INTERSECT``).
 
-Both sides lower-case the text (SQLite's ``LIKE`` ignores ASCII case; PostgreSQL's does not), so
-the candidates are a superset either way.
+Both sides fold ASCII letters to lower case and nothing else, one character for one, as SQLite's
+``lower()`` and ``LIKE`` do (PostgreSQL's ``LIKE`` folds nothing): the candidates are a superset
+of the answer on both. A two-character query is one bigram, and then the candidates *are* the
+answer wherever the folding agrees with ``LIKE`` (always on SQLite, on PostgreSQL when the query
+has no ASCII letter, as 养老 has not): the titles are not read again to check them.
 """
 
 from __future__ import annotations
 
 import re
+import string
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, migrations
@@ -39,8 +43,11 @@ POSITIONS = 4000
 MAX_GRAMS = 6
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
 def bigrams(text: str) -> list[str]:
-    """The distinct bigrams of ``text`` lower-cased, in order of first appearance.
+    """The distinct bigrams of ``text`` with ASCII letters in lower case, in order of first appearance.
 
     >>> bigrams("城市更新")
     ['城市', '市更', '更新']
@@ -48,8 +55,10 @@ def bigrams(text: str) -> list[str]:
     ['5g', 'g手', '手机']
     >>> bigrams("养")
     []
+    >>> bigrams("ÉCOLE")  # only ASCII is folded, as the databases fold it
+    ['Éc', 'co', 'ol', 'le']
     """
-    text = text.lower()
+    text = text.translate(_ASCII_LOWER)
     return list(dict.fromkeys(text[i : i + 2] for i in range(len(text) - 1)))
 
 
@@ -85,16 +94,18 @@ class BigramIndex:
         narrowed through the index whenever ``text`` has a bigram."""
         q = Q(**{f"{field}__contains": text})
         grams = spread(bigrams(text))
-        if not grams:
+        if not grams or connection.vendor not in ("postgresql", "sqlite"):
             return q
         if connection.vendor == "postgresql":
             lookup = _Bigrams.output_field.get_lookup("contains")
-            return q & Q(lookup(_Bigrams(F(field)), grams))
-        if connection.vendor == "sqlite":
+            narrowed = Q(lookup(_Bigrams(F(field)), grams))
+            exact = len(text) == 2 and not any(c in string.ascii_letters for c in text)
+        else:
             # One SELECT per bigram, each an index range; the table's name is code.
             one = f"SELECT row_id FROM {self.name} WHERE gram = %s"
-            return q & Q(pk__in=RawSQL(" INTERSECT ".join([one] * len(grams)), grams))
-        return q
+            narrowed = Q(pk__in=RawSQL(" INTERSECT ".join([one] * len(grams)), grams))
+            exact = len(text) == 2
+        return narrowed if exact else q & narrowed
 
     # --- storage -------------------------------------------------------------------------
 
@@ -133,12 +144,13 @@ class BigramIndex:
 
     def _postgresql_create(self) -> list[str]:
         return [
-            # generate_series over the characters; IMMUTABLE as lower() and substr() are, so that
+            # generate_series over the characters; IMMUTABLE as translate() and substr() are, so that
             # an index may be built on it. STRICT: NULL text has no bigrams and no index entry.
             "CREATE OR REPLACE FUNCTION luoshi_bigrams(text) RETURNS text[] "
             "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
-            "$$ SELECT coalesce(array_agg(DISTINCT substr(lower($1), i, 2)), '{}') "
-            "FROM generate_series(1, char_length($1) - 1) AS i $$",
+            "$$ SELECT coalesce(array_agg(DISTINCT substr(folded, i, 2)), '{}') "
+            "FROM translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS folded, "
+            "generate_series(1, char_length($1) - 1) AS i $$",
             f"CREATE INDEX IF NOT EXISTS {self.name} ON {self.table} USING gin (luoshi_bigrams({self.column}))",
         ]
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.audit import changes_of
 from luoshi.core.errors import DomainError
 from luoshi.core.forms import add_domain_error
-from luoshi.core.paging import PAGE_SIZES, CountedPaginator, page_size
+from luoshi.core.paging import PAGE_SIZES, page_size
 from luoshi.core.uploads import read_document
 from luoshi.ledger import charts, excel, intake, queries, services
 from luoshi.ledger.forms import (
@@ -78,13 +78,11 @@ def _without(request, *names: str) -> str:
 def task_list(request):
     _ledger_user(request)
     form, data = _filters(request)
-    counts = queries.status_counts(queries.filter_tasks(queries.visible_tasks(request.user), data))
-    # Every task has a status, so the counts already say how many rows there are: no second COUNT.
     size = page_size(request)
-    paginator = CountedPaginator(queries.ledger_rows(request.user, data), size, count=sum(c["n"] for c in counts))
+    listing = queries.ledger_page(request.user, data, request.GET.get("page"), size)
     context = {
-        "page": paginator.get_page(request.GET.get("page")),
-        "counts": counts,
+        "page": listing.page,
+        "counts": listing.counts,
         "query": _without(request, "page"),
         "size": size,
         "sizes": PAGE_SIZES,

@@ -15,7 +15,7 @@ from luoshi.ledger.search import TITLES
 
 pytestmark = pytest.mark.django_db
 
-ALPHABET = "养老服务城市更新招商产业以旧换新改造一件事5Gg%_ "
+ALPHABET = "养老服务城市更新招商产业以旧换新改造一件事5GgAaÉéİi%_ "
 
 
 def _task(title: str, unit) -> Task:
@@ -69,7 +69,8 @@ def test_the_index_gives_the_same_answer_as_reading_every_title(world):
             start = rng.randrange(len(title))
             fragments.add(title[start : start + rng.randint(1, 8)])
     fragments |= {"".join(rng.choice(ALPHABET) for _ in range(rng.randint(2, 6))) for _ in range(40)}
-    fragments |= {"g", "G", "5g", "%", "_", "新新", "城市更新招商产业以旧"}  # case, wildcards, > MAX_GRAMS bigrams
+    # ASCII and other case, wildcards, one bigram, more than MAX_GRAMS bigrams
+    fragments |= {"g", "G", "5g", "aA", "Éa", "éA", "İi", "%", "_", "新新", "城市更新招商产业以旧"}
 
     for fragment in sorted(fragments):
         assert _found(fragment) == _scanned(fragment), fragment

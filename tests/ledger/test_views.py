@@ -269,3 +269,21 @@ def test_the_list_pages_twenty_rows_unless_asked_for_fifty_or_a_hundred(ledger, 
     assert '<input type="hidden" name="size" value="50">' in html  # a new filter keeps the size
     assert "?q=%E5%AD%90%E4%BB%BB%E5%8A%A1&amp;size=100" in html
     assert len(_titles(client.get("/ledger/", {"size": 7}))) == 20  # not offered: the default
+
+
+@pytest.mark.parametrize("short_list", [2000, 3])
+def test_a_narrowed_list_gives_the_same_page_and_totals_read_once_or_counted(ledger, login, monkeypatch, short_list):
+    """A short list is read once (ids and statuses); past SHORT_LIST it is counted and paged."""
+    from luoshi.ledger import queries
+
+    monkeypatch.setattr(queries, "SHORT_LIST", short_list)
+    for i in range(24):
+        services.create_task(
+            SYSTEM, title=f"招商{i:02d}", lead_unit=ledger.jxw, start_date=date(2026, 1, 5), due_date=date(2026, 12, 31)
+        )
+    client = login(ledger.jxw_reporter)
+    first, second = client.get("/ledger/", {"q": "招商"}), client.get("/ledger/", {"q": "招商", "page": 2})
+    assert _titles(first) == [f"招商{i:02d}" for i in range(20)]
+    assert _titles(second) == [f"招商{i:02d}" for i in range(20, 24)]
+    assert sum(c["n"] for c in first.context["counts"]) == 24
+    assert first.context["page"].paginator.count == 24
