@@ -317,7 +317,9 @@ def complete_milestone(actor, milestone: Milestone, *, done_on: date, evidence: 
 
 def reporting_units(actor, task: Task) -> list[Unit]:
     """Units for which ``actor`` may report on ``task``: its lead unit first, then co-units."""
-    units = [task.lead_unit, *task.co_units.all()]
+    # A task read for its page carries its co-units already (queries.task_detail).
+    co_units = task.co_unit_list if hasattr(task, "co_unit_list") else task.co_units.all()
+    units = [task.lead_unit, *co_units]
     return [u for u in units if permissions.allowed(actor, REPORTERS, u)]
 
 
