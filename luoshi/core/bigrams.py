@@ -16,7 +16,8 @@ answer exact. A one-character query has no bigram and is searched by scan.
   database keeps the index, so no writer has to remember it.
 - **SQLite**: a ``WITHOUT ROWID`` table of (bigram, row id) kept by triggers on the table, which
   cut the text with ``substr`` over a small table of positions (a trigger may not use a recursive
-  CTE); the query takes the ids holding every bigram (``INTERSECT``).
+  CTE); the query counts the query's bigrams first and takes the rows of the rarest that also
+  hold the next rarest, as a search engine starts from its shortest posting list.
 
 Both sides fold ASCII letters to lower case and nothing else, one character for one, as SQLite's
 ``lower()`` and ``LIKE`` do (PostgreSQL's ``LIKE`` folds nothing): the candidates are a superset
@@ -89,23 +90,55 @@ class BigramIndex:
         self.column = column
         self.name = f"{table}_{column}_bigram"  # the SQLite table, the PostgreSQL index
 
-    def contains(self, field: str, text: str) -> Q:
-        """Rows whose ``field`` (this index's column) contains ``text``: the plain ``contains``,
-        narrowed through the index whenever ``text`` has a bigram."""
-        q = Q(**{f"{field}__contains": text})
+    def contains(self, field: str, text: str, *, model=None, alternative: Q | None = None) -> Q:
+        """Rows whose ``field`` (this index's column) contains ``text``, through the index whenever
+        ``text`` has a bigram; with ``alternative`` (an indexed condition, e.g. an exact code), rows
+        matching either. ``model`` is the queried model, needed with an alternative.
+        """
+        plain = Q(**{f"{field}__contains": text})
+        if alternative is not None:
+            plain |= alternative
+        narrowed, exact = self._narrowing(field, text)
+        if narrowed is None:
+            return plain
+        if alternative is not None:
+            if connection.vendor == "postgresql":
+                # A UNION of two id lists: under an OR with the alternative, PostgreSQL cut the
+                # bigrams of every candidate's title again to check them.
+                ids = model.objects.filter(narrowed).order_by().values("pk")
+                narrowed = Q(pk__in=ids.union(model.objects.filter(alternative).order_by().values("pk")))
+            else:
+                narrowed |= alternative  # SQLite: two index lookups OR-ed (MULTI-INDEX OR)
+        # Not exact, the candidates are checked by the plain condition, on rows read anyway.
+        return narrowed if exact else narrowed & plain
+
+    def _narrowing(self, field: str, text: str) -> tuple[Q | None, bool]:
+        """The index's own condition for rows whose ``field`` contains ``text`` (a superset), and
+        whether it is exact; ``(None, False)`` where the index cannot help."""
         grams = spread(bigrams(text))
         if not grams or connection.vendor not in ("postgresql", "sqlite"):
-            return q
+            return None, False
         if connection.vendor == "postgresql":
+            # GIN intersects the bigrams' posting lists itself.
             lookup = _Bigrams.output_field.get_lookup("contains")
-            narrowed = Q(lookup(_Bigrams(F(field)), grams))
             exact = len(text) == 2 and not any(c in string.ascii_letters for c in text)
-        else:
-            # One SELECT per bigram, each an index range; the table's name is code.
-            one = f"SELECT row_id FROM {self.name} WHERE gram = %s"
-            narrowed = Q(pk__in=RawSQL(" INTERSECT ".join([one] * len(grams)), grams))
-            exact = len(text) == 2
-        return narrowed if exact else q & narrowed
+            return Q(lookup(_Bigrams(F(field)), grams)), exact
+        return self._sqlite_narrowing(grams), len(text) == 2
+
+    def _sqlite_narrowing(self, grams: list[str]) -> Q:
+        """The rows of the rarest bigram that also hold the next rarest (the text check does the
+        rest). Intersecting every bigram's rows in temporary B-trees cost as much again as
+        counting them, and the counts also show a bigram no row has: then nothing matches."""
+        marks = ", ".join(["%s"] * len(grams))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT gram, count(*) FROM {self.name} WHERE gram IN ({marks}) GROUP BY gram", grams)
+            counts = dict(cursor.fetchall())
+        if len(counts) < len(grams):
+            return Q(pk__in=[])
+        rarest = sorted(grams, key=lambda gram: (counts[gram], gram))[:2]
+        also = f" AND EXISTS (SELECT 1 FROM {self.name} h WHERE h.gram = %s AND h.row_id = g.row_id)"
+        sql = f"SELECT g.row_id FROM {self.name} g WHERE g.gram = %s" + also * (len(rarest) - 1)
+        return Q(pk__in=RawSQL(sql, rarest))
 
     # --- storage -------------------------------------------------------------------------
 

@@ -79,10 +79,8 @@ def filter_units(user, chosen: Unit | None = None) -> list[Unit]:
 def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:
     """Apply the cleaned data of ``TaskFilterForm``: the page, the API and the export share this."""
     if data.get("q"):
-        # A fragment of the title (through its bigram index) or the exact code, as a UNION of two
-        # indexed id lists: under an OR, PostgreSQL re-cut the bigrams of every candidate's title.
-        titled = Task.objects.filter(TITLES.contains("title", data["q"])).order_by().values("pk")
-        qs = qs.filter(pk__in=titled.union(Task.objects.filter(code=data["q"]).order_by().values("pk")))
+        # A fragment of the title, through its bigram index, or the exact code.
+        qs = qs.filter(TITLES.contains("title", data["q"], model=Task, alternative=Q(code=data["q"])))
     unit = data.get("unit")
     if unit:
         # Led or co-operated on by the unit or below it. One UNION of two indexed id lists: an OR of
