@@ -12,13 +12,13 @@ from functools import cached_property, reduce
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.utils import timezone
 
 from luoshi.core.errors import NotFound
 from luoshi.core.paging import CountedPaginator
 from luoshi.ledger.choices import FILTER_UNIT_KINDS, Cadence, ReportState
-from luoshi.ledger.models import Indicator, Milestone, ProgressReport, Task, TaskEvaluation
+from luoshi.ledger.models import Indicator, Milestone, ProgressReport, ReportAttachment, Task, TaskEvaluation
 from luoshi.ledger.periods import latest_owed, period_of
 from luoshi.ledger.search import TITLES
 from luoshi.org import permissions
@@ -196,7 +196,15 @@ def task_detail(user, task_id: int) -> Task:
 
 
 def task_reports(task: Task) -> QuerySet[ProgressReport]:
-    return task.reports.select_related("unit", "submitted_by").prefetch_related("attachments")
+    """The task's reports, newest first, each saying whether it has files (``has_files``)."""
+    files = ReportAttachment.objects.filter(report=OuterRef("pk"))
+    return task.reports.select_related("unit", "submitted_by").annotate(has_files=Exists(files))
+
+
+def with_files(reports: list[ProgressReport]) -> list[ProgressReport]:
+    """Load the attachments of those of ``reports`` that have any (most have none: no query)."""
+    prefetch_related_objects([r for r in reports if r.has_files], "attachments")
+    return reports
 
 
 # --- inboxes -------------------------------------------------------------------------------

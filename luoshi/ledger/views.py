@@ -134,6 +134,7 @@ def task_detail(request, task_id: int):
     # A busy task has hundreds of reports and events: the page shows the latest, ?all=1 shows everything.
     everything = request.GET.get("all") == "1"
     reports = _latest(queries.task_reports(task), everything)
+    queries.with_files(reports.rows)
     events = _latest(timeline.events_of(task).order_by("-at", "-id"), everything)
     events.rows.reverse()  # oldest first, as a timeline reads
     context = {

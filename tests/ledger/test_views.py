@@ -3,6 +3,9 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from luoshi.core.actors import SYSTEM
 from luoshi.ledger import services
@@ -287,3 +290,18 @@ def test_a_narrowed_list_gives_the_same_page_and_totals_read_once_or_counted(led
     assert _titles(second) == [f"招商{i:02d}" for i in range(20, 24)]
     assert sum(c["n"] for c in first.context["counts"]) == 24
     assert first.context["page"].paginator.count == 24
+
+
+def test_the_task_page_lists_a_reports_files_and_reads_files_only_for_reports_that_have_them(ledger, login):
+
+    photo = SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff" + b"0" * 100, content_type="image/jpeg")
+    services.submit_report(ledger.jxw_reporter, ledger.jxw_task, text="有照片", percent=10, files=[photo])
+    client = login(ledger.supervisor)
+    assert "附件：照片.jpg" in client.get(f"/ledger/tasks/{ledger.jxw_task.pk}/").content.decode()
+
+    services.submit_report(SYSTEM, ledger.swj_task, text="无附件", percent=5)
+    with CaptureQueriesContext(connection) as queries:
+        quiet = client.get(f"/ledger/tasks/{ledger.swj_task.pk}/")
+    assert "无附件" in quiet.content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if "ledger_reportattachment" in q["sql"]]
+    assert all("EXISTS" in sql for sql in reads)  # only the flag inside the reports' query
