@@ -20,10 +20,11 @@ def _titles(response):
 
 
 def test_a_supervisor_sees_every_task(ledger, login):
-    assert set(_titles(login(ledger.supervisor).get("/ledger/"))) == {
-        "推动规上工业增加值增长7.5%",
-        "实施消费载体培优行动",
-    }
+    response = login(ledger.supervisor).get("/ledger/")
+    assert set(_titles(response)) == {"推动规上工业增加值增长7.5%", "实施消费载体培优行动"}
+    rows = response.content.decode()
+    assert '<span class="tag">工业</span>' in rows  # each row's areas
+    assert "<td>中山路街道</td>" in rows  # and co-units
 
 
 def test_a_supervisor_of_the_whole_district_does_not_see_another_districts_tasks(ledger, login):
