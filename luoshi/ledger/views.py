@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -120,10 +121,9 @@ class _Latest:
 def _latest(qs, everything: bool) -> _Latest:
     if everything:
         return _Latest(list(qs), 0)
-    rows = list(qs[: SHOWN_ROWS + 1])
-    if len(rows) <= SHOWN_ROWS:
-        return _Latest(rows, 0)
-    return _Latest(rows[:SHOWN_ROWS], qs.count() - SHOWN_ROWS)
+    # Each row carries the total (COUNT(*) OVER (), computed before the LIMIT): no second query.
+    rows = list(qs.annotate(total_rows=Window(Count("*")))[:SHOWN_ROWS])
+    return _Latest(rows, rows[0].total_rows - len(rows) if rows else 0)
 
 
 @login_required
