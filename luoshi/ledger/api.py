@@ -64,7 +64,7 @@ def create_task(request, payload: TaskIn):
         raise ValidationFailed("牵头单位不存在。", field="lead_unit_id")
     if payload.due_date is None and payload.due_workdays is None:
         raise ValidationFailed("请提供 due_date 或 due_workdays。", field="due_date")
-    parent = queries.task_detail(request.auth, payload.parent_id) if payload.parent_id else None
+    parent = queries.visible_task(request.auth, payload.parent_id) if payload.parent_id else None
     task = services.create_task(
         request.auth,
         title=payload.title,
@@ -86,14 +86,14 @@ def create_task(request, payload: TaskIn):
 
 @router.get("/tasks/{task_id}/reports", response=list[ReportOut], summary="任务的进展报告")
 def task_reports(request, task_id: int):
-    return list(queries.task_reports(queries.task_detail(request.auth, task_id)))
+    return list(queries.task_reports(queries.visible_task(request.auth, task_id)))
 
 
 @router.post(
     "/tasks/{task_id}/reports", response={201: ReportOut}, summary="报送进展（请带 Idempotency-Key 头，重试不会重复）"
 )
 def submit_report(request, task_id: int, payload: ReportIn):
-    task = queries.task_detail(request.auth, task_id)
+    task = queries.visible_task(request.auth, task_id)
     unit = Unit.objects.filter(pk=payload.unit_id).first() if payload.unit_id else None
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 40:
@@ -113,7 +113,7 @@ def submit_report(request, task_id: int, payload: ReportIn):
 @router.post("/reports/{report_id}/review", response=ReportOut, summary="审核进展报告（督查员）")
 def review_report(request, report_id: int, payload: ReviewIn):
     report = get_object_or_404(ProgressReport, pk=report_id)
-    queries.task_detail(request.auth, report.task_id)
+    queries.visible_task(request.auth, report.task_id)
     return services.review_report(request.auth, report, accept=payload.accept, note=payload.note)
 
 

@@ -129,6 +129,7 @@ def _latest(qs, everything: bool) -> _Latest:
 @login_required
 def task_detail(request, task_id: int):
     task = queries.task_detail(request.user, task_id)
+    shown = queries.task_page(task)
     user = request.user
     reporting_units = services.reporting_units(user, task) if task.is_open else []
     # A busy task has hundreds of reports and events: the page shows the latest, ?all=1 shows everything.
@@ -139,6 +140,10 @@ def task_detail(request, task_id: int):
     events.rows.reverse()  # oldest first, as a timeline reads
     context = {
         "task": task,
+        "milestones": shown.milestones,
+        "children": shown.children,
+        "notices": shown.notices,
+        "evaluation": shown.evaluation,
         "reports": reports.rows,
         "reports_hidden": reports.hidden,
         "events": events.rows,
@@ -194,7 +199,7 @@ def task_create(request):
 @login_required
 @require_POST
 def report_submit(request, task_id: int):
-    task = queries.task_detail(request.user, task_id)
+    task = queries.visible_task(request.user, task_id)
     units = services.reporting_units(request.user, task)
     form = ReportForm(request.POST, request.FILES, units=units)
     if form.is_valid():
@@ -222,7 +227,7 @@ def report_submit(request, task_id: int):
 @require_POST
 def report_review(request, report_id: int):
     report = get_object_or_404(ProgressReport.objects.select_related("task"), pk=report_id)
-    queries.task_detail(request.user, report.task_id)  # the reviewer must see the task at all
+    queries.visible_task(request.user, report.task_id)  # the reviewer must see the task at all
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择采纳或退回。")
@@ -243,7 +248,7 @@ def report_review(request, report_id: int):
 @login_required
 @require_POST
 def milestone_add(request, task_id: int):
-    task = queries.task_detail(request.user, task_id)
+    task = queries.visible_task(request.user, task_id)
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
@@ -261,7 +266,7 @@ def milestone_add(request, task_id: int):
 @require_POST
 def milestone_done(request, milestone_id: int):
     milestone = get_object_or_404(Milestone, pk=milestone_id)
-    queries.task_detail(request.user, milestone.task_id)
+    queries.visible_task(request.user, milestone.task_id)
     form = MilestoneDoneForm(request.POST)
     if form.is_valid():
         try:
@@ -278,7 +283,7 @@ def milestone_done(request, milestone_id: int):
 @login_required
 @require_POST
 def task_evaluate(request, task_id: int):
-    task = queries.task_detail(request.user, task_id)
+    task = queries.visible_task(request.user, task_id)
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:
@@ -295,7 +300,7 @@ def task_evaluate(request, task_id: int):
 @login_required
 @require_POST
 def task_close(request, task_id: int):
-    task = queries.task_detail(request.user, task_id)
+    task = queries.visible_task(request.user, task_id)
     try:
         services.close_task(request.user, task, note=request.POST.get("note", ""))
     except DomainError as exc:
@@ -308,7 +313,7 @@ def task_close(request, task_id: int):
 @login_required
 def supervision_notice(request, notice_id: int):
     notice = get_object_or_404(SupervisionNotice, pk=notice_id)
-    queries.task_detail(request.user, notice.task_id)
+    queries.visible_task(request.user, notice.task_id)
     return FileResponse(notice.file.open("rb"), as_attachment=True, filename=f"督办单-{notice.number}.docx")
 
 
