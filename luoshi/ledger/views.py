@@ -156,9 +156,6 @@ def task_detail(request, task_id: int):
         "can_review": permissions.allowed(user, (Role.SUPERVISOR,), task.lead_unit),
         "can_evaluate": permissions.allowed(user, services.EVALUATORS, task.lead_unit),
         "can_milestone": services.can_manage_milestones(user, task),
-        "milestone_form": MilestoneForm(),
-        "done_form": MilestoneDoneForm(initial={"done_on": timezone.localdate()}),
-        "evaluation_form": EvaluationForm(),
         "today": timezone.localdate(),
     }
     return render(request, "ledger/task_detail.html", context)
