@@ -149,7 +149,7 @@ def task_detail(request, task_id: int):
         "events": events.rows,
         "events_hidden": events.hidden,
         "history": changes_of(task, limit=100 if everything else SHOWN_HISTORY),
-        "links": task.links.select_related("content_type"),
+        "links": shown.links,
         "can_report": bool(reporting_units),
         "report_form": ReportForm(units=reporting_units) if reporting_units else None,
         "can_steer": permissions.allowed(user, services.STEERING, task.lead_unit),
