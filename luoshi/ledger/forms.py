@@ -15,9 +15,6 @@ from luoshi.tracking.choices import Colour, Status
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-RECENT_SOURCES = 30
-
-
 class TaskFilterForm(forms.Form):
     """Validation accepts any unit and any source (a unit outside the user's scope simply matches
     nothing); the page offers only what is worth choosing, so a municipality with thousands of units
@@ -45,21 +42,18 @@ class TaskFilterForm(forms.Form):
             raise forms.ValidationError("时限范围的结束日期不能早于开始日期。")
         return data
 
-    def offer(self, units: list[Unit]) -> None:
-        """Render these units, and the most recent sources, as the choices; the chosen unit and source
-        are always among them."""
+    def offer(self, choices) -> None:
+        """Render these choices (``queries.FilterChoices``); the chosen unit and source are always
+        among them."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        chosen = data.get("unit")
-        if chosen is not None and chosen not in units:
-            units = [*units, chosen]
-        self.fields["unit"].widget.choices = [("", "全部单位"), *((u.pk, u.display_name) for u in units)]
-        # Plain (value, label) lists: a ModelChoiceField's own choices query and build a model per
-        # option on every render.
-        self.fields["area"].widget.choices = [("", "全部领域"), *AreaTag.objects.values_list("id", "name")]
-        sources = list(Source.objects.only("id", "title").order_by("-held_on", "-id")[:RECENT_SOURCES])
-        if data.get("source") is not None and data["source"] not in sources:
-            sources.append(data["source"])
-        self.fields["source"].widget.choices = [("", "全部来源"), *((s.pk, s.title) for s in sources)]
+        units, sources = list(choices.units), list(choices.sources)
+        if data.get("unit") is not None and data["unit"].pk not in {pk for pk, _ in units}:
+            units.append((data["unit"].pk, data["unit"].display_name))
+        if data.get("source") is not None and data["source"].pk not in {pk for pk, _ in sources}:
+            sources.append((data["source"].pk, data["source"].title))
+        self.fields["unit"].widget.choices = [("", "全部单位"), *units]
+        self.fields["source"].widget.choices = [("", "全部来源"), *sources]
+        self.fields["area"].widget.choices = [("", "全部领域"), *choices.areas]
 
 
 class TaskForm(forms.Form):

@@ -24,6 +24,7 @@ from luoshi.ledger.models import (
     Milestone,
     ProgressReport,
     ReportAttachment,
+    Source,
     SupervisionNotice,
     Task,
     TaskEvaluation,
@@ -84,6 +85,49 @@ def filter_units(user, chosen: Unit | None = None) -> list[Unit]:
     # One query: the tops, and the active units of the kinds worth filtering by right below them.
     below = expand & Q(is_active=True, kind__in=FILTER_UNIT_KINDS)
     return list(Unit.objects.filter(tops | below).order_by("path"))
+
+
+RECENT_SOURCES = 30
+CHOICES_SECONDS = 60
+_CHOICES_VERSION = "ledger:filter-choices:version"
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the ledger's filter offers, as (value, label) pairs."""
+
+    units: list[tuple[int, str]]
+    sources: list[tuple[int, str]]
+    areas: list[tuple[int, str]]
+
+
+def filter_choices(user, chosen: Unit | None = None) -> FilterChoices:
+    """The filter's units (see filter_units), the 30 latest sources and the areas.
+
+    Kept a minute per set of grants and chosen unit: three queries on every full page of the
+    ledger otherwise, for lists that change a few times a year. Saving or deleting a unit, a
+    source or an area forgets them in this process (forget_filter_choices); another process may
+    offer the old lists for up to a minute. They are choices only: any unit or source validates.
+    """
+    version = cache.get(_CHOICES_VERSION, 0)
+    key = f"ledger:filter-choices:{version}:{permissions.grants_digest(user)}:{chosen.pk if chosen else ''}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = FilterChoices(
+            units=[(u.pk, u.display_name) for u in filter_units(user, chosen)],
+            sources=list(Source.objects.order_by("-held_on", "-id").values_list("id", "title")[:RECENT_SOURCES]),
+            areas=list(AreaTag.objects.values_list("id", "name")),
+        )
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices
+
+
+def forget_filter_choices(**kwargs) -> None:
+    """Receiver for saves and deletes of units, sources and areas."""
+    try:
+        cache.incr(_CHOICES_VERSION)
+    except ValueError:  # not set yet in this cache
+        cache.set(_CHOICES_VERSION, 1, None)
 
 
 def filter_tasks(qs: QuerySet[Task], data: dict) -> QuerySet[Task]:

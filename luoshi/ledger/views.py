@@ -64,7 +64,7 @@ def _filters(request) -> tuple[TaskFilterForm, dict]:
 
 
 def _offered(request, form: TaskFilterForm, data: dict) -> TaskFilterForm:
-    form.offer(queries.filter_units(request.user, data.get("unit")))
+    form.offer(queries.filter_choices(request.user, data.get("unit")))
     return form
 
 

@@ -211,7 +211,7 @@ def test_a_unit_reached_by_a_link_is_offered_and_selected(ledger, login):
 
 
 def test_the_source_filter_offers_recent_sources_and_the_chosen_one(ledger, login):
-    from luoshi.ledger.forms import RECENT_SOURCES
+    from luoshi.ledger.queries import RECENT_SOURCES
 
     old = [
         services.create_source(SYSTEM, title=f"旧会议{i}", held_on=date(2020, 1, 1) + timedelta(days=i))
@@ -306,3 +306,13 @@ def test_the_task_page_lists_a_reports_files_and_reads_files_only_for_reports_th
     assert "无附件" in quiet.content.decode()
     reads = [q["sql"] for q in queries.captured_queries if "ledger_reportattachment" in q["sql"]]
     assert all("EXISTS" in sql for sql in reads)  # only the flag inside the reports' query
+
+
+def test_the_filter_choices_are_kept_between_pages_and_a_new_source_is_offered_at_once(ledger, login):
+    client = login(ledger.supervisor)
+    client.get("/ledger/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/ledger/")
+    assert not [q for q in queries.captured_queries if "ledger_source" in q["sql"]]  # kept, not read again
+    services.create_source(SYSTEM, title="2026年区政府常务会议", held_on=date(2026, 3, 1))
+    assert "2026年区政府常务会议" in _options(client.get("/ledger/").content.decode(), "source")
