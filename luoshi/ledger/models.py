@@ -25,6 +25,9 @@ from luoshi.tracking.choices import Colour, Status
 DERIVED = ["status", "colour", "status_reason", "status_at", "expected_percent"]
 
 
+_STATUS_LABELS = dict(Status.choices)
+
+
 class AreaTag(models.Model):
     """领域: a policy area a task belongs to (工业, 商贸, 住建, 民政, 开放, 改革 …)."""
 
@@ -146,6 +149,12 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.done_on is None and self.closed_on is None
+
+    @property
+    def status_label(self) -> str:
+        """get_status_display without rebuilding the choices' dict on every call (a ledger page
+        shows it for every row)."""
+        return _STATUS_LABELS.get(self.status, self.status)
 
 
 class TaskLink(models.Model):
