@@ -72,15 +72,14 @@ def filter_units(user, chosen: Unit | None = None) -> list[Unit]:
     units directly below a grant that includes sub-units, and below the chosen unit, so a supervisor
     drills down a level at a time instead of scrolling through every unit of a municipality."""
     if permissions.is_system(user):
-        tops = Q(parent__isnull=True)
-        expand = Q(parent__parent__isnull=True)
+        tops, expand = Q(parent__isnull=True), Q(parent__parent__isnull=True)
+        drill = chosen is not None
     else:
         grants = [g for g in permissions.scope_of(user).grants if g[0] in LEAD_READERS]
         tops = Q(pk__in={unit_id for _, unit_id, _, _ in grants})
         expand = Q(parent_id__in={unit_id for _, unit_id, _, subunits in grants if subunits})
-        if chosen is not None and any(chosen.path.startswith(path) for _, _, path, subunits in grants if subunits):
-            expand |= Q(parent_id=chosen.pk)
-    if permissions.is_system(user) and chosen is not None:
+        drill = chosen is not None and any(chosen.path.startswith(path) for _, _, path, sub in grants if sub)
+    if drill:
         expand |= Q(parent_id=chosen.pk)
     # One query: the tops, and the active units of the kinds worth filtering by right below them.
     below = expand & Q(is_active=True, kind__in=FILTER_UNIT_KINDS)
