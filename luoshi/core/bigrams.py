@@ -16,8 +16,8 @@ answer exact. A one-character query has no bigram and is searched by scan.
   database keeps the index, so no writer has to remember it.
 - **SQLite**: a ``WITHOUT ROWID`` table of (bigram, row id) kept by triggers on the table, which
   cut the text with ``substr`` over a small table of positions (a trigger may not use a recursive
-  CTE); the query counts the query's bigrams first and takes the rows of the rarest that also
-  hold the next rarest, as a search engine starts from its shortest posting list.
+  CTE); a query of several bigrams counts them first and takes the rows of the rarest that
+  also hold the next rarest, as a search engine starts from its shortest posting list.
 
 Both sides fold ASCII letters to lower case and nothing else, one character for one, as SQLite's
 ``lower()`` and ``LIKE`` do (PostgreSQL's ``LIKE`` folds nothing): the candidates are a superset
@@ -128,7 +128,11 @@ class BigramIndex:
     def _sqlite_narrowing(self, grams: list[str]) -> Q:
         """The rows of the rarest bigram that also hold the next rarest (the text check does the
         rest). Intersecting every bigram's rows in temporary B-trees cost as much again as
-        counting them, and the counts also show a bigram no row has: then nothing matches."""
+        counting them, and the counts also show a bigram no row has: then nothing matches.
+        A single bigram (a two-character query) has nothing to choose between: no count."""
+        one = f"SELECT g.row_id FROM {self.name} g WHERE g.gram = %s"
+        if len(grams) == 1:
+            return Q(pk__in=RawSQL(one, grams))
         marks = ", ".join(["%s"] * len(grams))
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT gram, count(*) FROM {self.name} WHERE gram IN ({marks}) GROUP BY gram", grams)
@@ -137,8 +141,7 @@ class BigramIndex:
             return Q(pk__in=[])
         rarest = sorted(grams, key=lambda gram: (counts[gram], gram))[:2]
         also = f" AND EXISTS (SELECT 1 FROM {self.name} h WHERE h.gram = %s AND h.row_id = g.row_id)"
-        sql = f"SELECT g.row_id FROM {self.name} g WHERE g.gram = %s" + also * (len(rarest) - 1)
-        return Q(pk__in=RawSQL(sql, rarest))
+        return Q(pk__in=RawSQL(one + also, rarest))
 
     # --- storage -------------------------------------------------------------------------
 

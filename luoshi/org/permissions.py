@@ -94,7 +94,7 @@ def scope_of(user) -> Scope:
         cached = Scope(
             grants=tuple(row[:4] for row in rows),
             root_roles={role: frozenset(ids) for role, ids in root_roles.items()},
-            roots=rows[0][5] or 0 if rows else 0,
+            roots=(rows[0][5] or 0) if rows else 0,
         )
         user._luoshi_scope = cached
     return cached
